@@ -1,0 +1,810 @@
+#!/usr/bin/env node
+// Measures how the real kernel treats MSRs, through oracle/build/kvm-oracle.
+//
+//   node oracle/survey.mjs [--msrs-only | --checks-only] [--jobs N]
+//
+// Writes oracle/survey/bare.json, oracle/survey/linux64.json (one object per
+// MSR, on one line each), oracle/survey/checks.json (the filter/validation
+// experiments) and oracle/survey/SUMMARY.md. The part of SUMMARY.md between
+// the `manual` markers is kept from the existing file (hand-written analysis).
+// Every MSR experiment runs on a fresh VM, so results don't depend on each other.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = join(here, 'build', 'kvm-oracle');
+const OUT = join(here, 'survey');
+const argv = process.argv.slice(2);
+const jobsArg = argv.indexOf('--jobs');
+const JOBS = jobsArg >= 0 ? Number(argv[jobsArg + 1]) : Math.max(2, cpus().length * 2);
+const MODELS = ['bare', 'linux64'];
+
+// ---------------------------------------------------------------- helpers
+
+const hex8 = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+const hex16 = (b) => `0x${BigInt.asUintN(64, b).toString(16).padStart(16, '0')}`;
+const ALL1 = (1n << 64n) - 1n;
+
+/** Runs one helper process; commands are strings (a filter block is one multi-line string). */
+function session(commands) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(BIN, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buf = '';
+    p.stdout.setEncoding('utf8');
+    p.stdout.on('data', (d) => {
+      buf += d;
+    });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const lines = buf.split('\n').filter((l) => l.length > 0);
+      const fatal = lines.find((l) => l.startsWith('fatal')) ?? null;
+      const responses = lines.filter((l) => !l.startsWith('fatal'));
+      resolve({ responses, fatal, code });
+    });
+    p.stdin.on('error', () => {});
+    p.stdin.end(`${commands.join('\n')}\nquit\n`);
+  });
+}
+
+/** Parses `rdmsr exit=none kreason=none result=ok value=0x...` into an object. */
+function parse(line) {
+  if (line === undefined) return null;
+  const [op, ...kv] = line.split(' ');
+  const o = { op };
+  for (const t of kv) {
+    const i = t.indexOf('=');
+    if (i > 0) o[t.slice(0, i)] = t.slice(i + 1);
+    else o.value = t;
+  }
+  return o;
+}
+
+/** Guest read outcome as a short string: `ok 0x...` or `gp <kreason>` (with `exit` = kreason under mask 0x7). */
+function rd(line) {
+  const o = parse(line);
+  if (!o) return 'fatal';
+  return o.result === 'ok' ? `ok ${o.value}` : `gp ${o.kreason}`;
+}
+function wr(line) {
+  const o = parse(line);
+  if (!o) return 'fatal';
+  return o.result === 'ok' ? (o.kreason === 'none' ? 'ok' : `ok ${o.kreason}`) : `gp ${o.kreason}`;
+}
+function hostrd(line) {
+  const o = parse(line);
+  if (!o) return 'fatal';
+  return o.result === 'ok' ? `ok ${o.value}` : 'error';
+}
+function hostwr(line) {
+  const o = parse(line);
+  if (!o) return 'fatal';
+  return o.result;
+}
+
+async function pool(items, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(JOBS, items.length) }, worker));
+  return results;
+}
+
+function filterBlock(flags, ranges) {
+  if (flags === null) return 'filter none';
+  const lines = [`filter ${flags}`];
+  for (const r of ranges) lines.push(`range ${r.join(' ')}`);
+  lines.push('end');
+  return lines.join('\n');
+}
+
+/** A bitmap hex string of nbytes bytes, all `fill`, with the given bits cleared / set. */
+function bitmap(nbytes, fill, { clear = [], set = [] } = {}) {
+  const b = new Uint8Array(nbytes).fill(fill);
+  for (const i of clear) b[i >> 3] &= ~(1 << (i & 7));
+  for (const i of set) b[i >> 3] |= 1 << (i & 7);
+  return Buffer.from(b).toString('hex') || '-';
+}
+
+// ---------------------------------------------------------------- MSR list
+
+const NAMES = {
+  0: 'IA32_P5_MC_ADDR',
+  1: 'IA32_P5_MC_TYPE',
+  6: 'IA32_MONITOR_FILTER_SIZE',
+  8: '(unassigned 0x8)',
+  9: '(unassigned 0x9)',
+  16: 'IA32_TSC',
+  17: 'MSR_KVM_WALL_CLOCK',
+  18: 'MSR_KVM_SYSTEM_TIME',
+  23: 'IA32_PLATFORM_ID',
+  27: 'IA32_APIC_BASE',
+  42: 'MSR_EBL_CR_POWERON',
+  52: 'MSR_SMI_COUNT',
+  53: 'MSR_CORE_THREAD_COUNT',
+  58: 'IA32_FEATURE_CONTROL',
+  59: 'IA32_TSC_ADJUST',
+  72: 'IA32_SPEC_CTRL',
+  73: 'IA32_PRED_CMD',
+  121: 'IA32_UCODE_WRITE',
+  139: 'IA32_UCODE_REV',
+  158: 'IA32_SMBASE',
+  193: 'IA32_PMC0',
+  206: 'MSR_PLATFORM_INFO',
+  231: 'IA32_MPERF',
+  232: 'IA32_APERF',
+  254: 'IA32_MTRRCAP',
+  266: 'IA32_ARCH_CAPABILITIES',
+  267: 'IA32_FLUSH_CMD',
+  290: 'IA32_TSX_CTRL',
+  320: 'MSR_MISC_FEATURES_ENABLES',
+  372: 'IA32_SYSENTER_CS',
+  373: 'IA32_SYSENTER_ESP',
+  374: 'IA32_SYSENTER_EIP',
+  377: 'IA32_MCG_CAP',
+  378: 'IA32_MCG_STATUS',
+  379: 'IA32_MCG_CTL',
+  390: 'IA32_PERFEVTSEL0',
+  408: 'IA32_PERF_STATUS',
+  409: 'IA32_PERF_CTL',
+  416: 'IA32_MISC_ENABLE',
+  452: 'IA32_XFD',
+  453: 'IA32_XFD_ERR',
+  473: 'IA32_DEBUGCTL',
+  508: 'MSR_IA32_POWER_CTL',
+  592: 'IA32_MTRR_FIX64K_00000',
+  600: 'IA32_MTRR_FIX16K_80000',
+  601: 'IA32_MTRR_FIX16K_A0000',
+  631: 'IA32_PAT',
+  767: 'IA32_MTRR_DEF_TYPE',
+  837: 'IA32_PERF_CAPABILITIES',
+  909: 'IA32_FIXED_CTR_CTRL',
+  911: 'IA32_PERF_GLOBAL_CTRL',
+  1152: 'IA32_VMX_BASIC',
+  1542: 'MSR_RAPL_POWER_UNIT',
+  1553: 'MSR_PKG_ENERGY_STATUS',
+  1561: 'MSR_DRAM_ENERGY_STATUS',
+  1593: 'MSR_PP0_ENERGY_STATUS',
+  1601: 'MSR_PP1_ENERGY_STATUS',
+  1760: 'IA32_TSC_DEADLINE',
+  2048: 'x2APIC (0x800, reserved)',
+  2050: 'x2APIC ID',
+  2051: 'x2APIC VERSION',
+  2056: 'x2APIC TPR',
+  2059: 'x2APIC EOI',
+  2063: 'x2APIC SVR',
+  2096: 'x2APIC ICR',
+  2111: 'x2APIC SELF_IPI',
+  2303: 'x2APIC (0x8ff, reserved)',
+  3488: 'IA32_XSS',
+  1073741824: 'HV_X64_MSR_GUEST_OS_ID',
+  1073741825: 'HV_X64_MSR_HYPERCALL',
+  1073741826: 'HV_X64_MSR_VP_INDEX',
+  1073741827: 'HV_X64_MSR_RESET',
+  1073741856: 'HV_X64_MSR_TIME_REF_COUNT',
+  1263947008: 'MSR_KVM_WALL_CLOCK_NEW',
+  1263947009: 'MSR_KVM_SYSTEM_TIME_NEW',
+  1263947010: 'MSR_KVM_ASYNC_PF_EN',
+  1263947011: 'MSR_KVM_STEAL_TIME',
+  1263947012: 'MSR_KVM_PV_EOI_EN',
+  1263947013: 'MSR_KVM_POLL_CONTROL',
+  1263947014: 'MSR_KVM_ASYNC_PF_INT',
+  1263947015: 'MSR_KVM_ASYNC_PF_ACK',
+  1263947016: 'MSR_KVM_MIGRATION_CONTROL',
+  3221225600: 'IA32_EFER',
+  3221225601: 'MSR_STAR',
+  3221225602: 'MSR_LSTAR',
+  3221225603: 'MSR_CSTAR',
+  3221225604: 'MSR_SYSCALL_MASK',
+  3221225728: 'MSR_FS_BASE',
+  3221225729: 'MSR_GS_BASE',
+  3221225730: 'MSR_KERNEL_GS_BASE',
+  3221225731: 'MSR_TSC_AUX',
+  3221225732: 'MSR_AMD64_TSC_RATIO',
+  3221291008: 'MSR_K7_EVNTSEL0',
+  3221291009: 'MSR_K7_EVNTSEL1',
+  3221291010: 'MSR_K7_EVNTSEL2',
+  3221291011: 'MSR_K7_EVNTSEL3',
+  3221291012: 'MSR_K7_PERFCTR0',
+  3221291013: 'MSR_K7_PERFCTR1',
+  3221291014: 'MSR_K7_PERFCTR2',
+  3221291015: 'MSR_K7_PERFCTR3',
+  3221291024: 'MSR_AMD64_SYSCFG',
+  3221291029: 'MSR_K7_HWCR',
+  3221291039: 'MSR_AMD64_NB_CFG',
+  3221291093: 'MSR_K8_INT_PENDING_MSG',
+  3221291096: 'MSR_FAM10H_MMIO_CONF_BASE',
+  3221291284: 'MSR_VM_CR',
+  3221291287: 'MSR_VM_HSAVE_PA',
+  3221291328: 'MSR_AMD64_OSVW_ID_LENGTH',
+  3221295138: 'MSR_AMD64_DC_CFG',
+  3221295139: 'MSR_AMD64_BU_CFG2',
+  3221295145: 'MSR_AMD64_DE_CFG',
+  1196379904: 'MSR_NON_EXISTENT (selftest)',
+  3735928559: '(0xdeadbeef)',
+  4294967295: '(0xffffffff)',
+};
+for (let i = 0; i < 8; i++) {
+  NAMES[0x200 + 2 * i] = `IA32_MTRR_PHYSBASE${i}`;
+  NAMES[0x201 + 2 * i] = `IA32_MTRR_PHYSMASK${i}`;
+}
+for (let i = 0; i < 8; i++) NAMES[0x268 + i] = `IA32_MTRR_FIX4K_${(0xc0000 + i * 0x8000).toString(16).toUpperCase()}`;
+
+function msrName(i) {
+  if (NAMES[i]) return NAMES[i];
+  if (i >= 0x400 && i < 0x480) return `IA32_MC${(i - 0x400) >> 2}_${['CTL', 'STATUS', 'ADDR', 'MISC'][i & 3]}`;
+  if (i >= 0x280 && i < 0x2a0) return `IA32_MC${i - 0x280}_CTL2`;
+  return '';
+}
+
+function msrList(bankCount) {
+  const l = [
+    0x0, 0x1, 0x6, 0x8, 0x9, 0x10, 0x11, 0x12, 0x17, 0x1b, 0x2a, 0x34, 0x35, 0x3a, 0x3b, 0x48, 0x49, 0x79, 0x8b, 0x9e,
+    0xc1, 0xce, 0xe7, 0xe8, 0xfe, 0x10a, 0x10b, 0x122, 0x140, 0x174, 0x175, 0x176, 0x179, 0x17a, 0x17b, 0x186, 0x198,
+    0x199, 0x1a0, 0x1c4, 0x1c5, 0x1d9, 0x1fc, 0x250, 0x258, 0x259, 0x277, 0x2ff, 0x345, 0x38d, 0x38f, 0x480, 0x606,
+    0x611, 0x619, 0x639, 0x641, 0x6e0, 0x800, 0x802, 0x803, 0x808, 0x80b, 0x80f, 0x830, 0x83f, 0x8ff, 0xda0, 0x40000020,
+    0xc0010010, 0xc0010015, 0xc001001f, 0xc0010055, 0xc0010058, 0xc0010114, 0xc0010117, 0xc0010140, 0xc0011022,
+    0xc0011023, 0xc0011029, 0x474f4f00, 0xdeadbeef, 0xffffffff,
+  ];
+  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  l.push(...range(0x200, 0x20f), ...range(0x268, 0x26f), ...range(0x400, 0x40f));
+  l.push(...range(0x4b564d00, 0x4b564d08), ...range(0x40000000, 0x40000003));
+  l.push(...range(0xc0000080, 0xc0000084), ...range(0xc0000100, 0xc0000104), ...range(0xc0010000, 0xc0010007));
+  // MCA: banks 0..2 (CTL/STATUS/ADDR/MISC above, CTL2 here) and the first bank past MCG_CAP.Count
+  l.push(0x280, 0x281, 0x282, 0x280 + bankCount, ...range(0x400 + 4 * bankCount, 0x403 + 4 * bankCount));
+  return [...new Set(l)].sort((a, b) => a - b);
+}
+
+const WRITES = [
+  ['zero', () => 0n],
+  ['writeBack', (hostValue) => hostValue],
+  ['allOnes', () => ALL1],
+  ['one', () => 1n],
+  ['bit63', () => 1n << 63n],
+  ['nonCanonical48', () => 1n << 47n],
+];
+const HOST_WRITES = [
+  ['zero', 0n],
+  ['allOnes', ALL1],
+];
+
+async function surveyMsr(model, idx) {
+  const I = hex8(idx);
+  const rec = { index: I, name: msrName(idx) };
+  const base = await session([`vcpu ${model}`, 'exits 0x7', `rdmsr ${I} error`, `rdmsr ${I} error`, `hostrd ${I}`]);
+  if (base.fatal) rec.fatal = base.fatal;
+  const [, , r1, r2, h] = base.responses;
+  rec.read = rd(r1);
+  rec.read2 = rd(r2);
+  rec.stable = rec.read === rec.read2;
+  rec.host = hostrd(h);
+  const hostValue = rec.host.startsWith('ok ') ? BigInt(rec.host.slice(3)) : null;
+
+  rec.writes = [];
+  for (const [label, f] of WRITES) {
+    const v = f(hostValue);
+    if (v === null) {
+      rec.writes.push({ what: label, value: null, write: 'skipped (host read failed)' });
+      continue;
+    }
+    const V = hex16(v);
+    const s = await session([`vcpu ${model}`, 'exits 0x7', `wrmsr ${I} ${V} error`, `rdmsr ${I} error`, `hostrd ${I}`]);
+    const [, , w, rb, hrb] = s.responses;
+    const e = { what: label, value: V, write: wr(w), readBack: rd(rb), hostReadBack: hostrd(hrb) };
+    if (s.fatal) e.fatal = s.fatal;
+    rec.writes.push(e);
+  }
+  rec.hostWrites = [];
+  for (const [label, v] of HOST_WRITES) {
+    const V = hex16(v);
+    const s = await session([`vcpu ${model}`, `hostwr ${I} ${V}`, `hostrd ${I}`, 'exits 0x7', `rdmsr ${I} error`]);
+    const [, hw, hrb, , grb] = s.responses;
+    const e = { what: label, value: V, write: hostwr(hw), hostReadBack: hostrd(hrb), guestReadBack: rd(grb) };
+    if (s.fatal) e.fatal = s.fatal;
+    rec.hostWrites.push(e);
+  }
+  return rec;
+}
+
+// ---------------------------------------------------------------- checks
+
+const X2APIC = [0x800, 0x802, 0x803, 0x808, 0x80b, 0x80f, 0x830, 0x83f, 0x8ff];
+
+async function checkX2apic(model) {
+  const deny = filterBlock('0x1', [['0x3', '0x800', '0x100', bitmap(0x20, 0)]]);
+  const accesses = [];
+  for (const m of X2APIC) {
+    accesses.push(`rdmsr ${hex8(m)} error`);
+    accesses.push(`wrmsr ${hex8(m)} 0x0000000000000000 error`);
+  }
+  const control = ['rdmsr 0x0000001b error', 'rdmsr 0x00000010 error'];
+  const out = { model, filter: 'DEFAULT_DENY, [{READ|WRITE, 0x800, 0x100, all 0}]', xapic: [], x2apic: null };
+  const s = await session([`vcpu ${model}`, 'exits 0x7', deny, ...accesses, ...control]);
+  const resp = s.responses.slice(3);
+  accesses.concat(control).forEach((a, i) => out.xapic.push({ access: a.replace(/ error$/, ''), result: resp[i] }));
+  if (s.fatal) out.fatal = s.fatal;
+  if (model === 'linux64') {
+    // switch the in-kernel LAPIC to x2APIC mode (host write bypasses the filter), then the same accesses
+    const s2 = await session([
+      `vcpu ${model}`,
+      'exits 0x7',
+      'hostwr 0x0000001b 0x00000000fee00d00',
+      deny,
+      ...accesses,
+      ...control,
+      'wrmsr 0x0000001b 0x00000000fee00900 error',
+    ]);
+    out.x2apic = { setup: `hostwr 0x1b 0xfee00d00 -> ${s2.responses[2]}`, results: [] };
+    const r2 = s2.responses.slice(4);
+    accesses
+      .concat(control, ['wrmsr 0x0000001b 0x00000000fee00900 error'])
+      .forEach((a, i) => out.x2apic.results.push({ access: a.replace(/ error$/, ''), result: r2[i] }));
+    if (s2.fatal) out.x2apic.fatal = s2.fatal;
+  }
+  const all = [...out.xapic, ...(out.x2apic?.results ?? [])].filter((r) => /^0x000008/.test(r.access.split(' ')[1]));
+  out.neverFiltered = all.every((r) => r.result && !r.result.includes('kreason=filter'));
+  return out;
+}
+
+async function setFilter(block) {
+  const s = await session(['vcpu bare', block]);
+  return s.fatal ?? s.responses[1];
+}
+
+async function checkValidation() {
+  const r1 = ['0x1', '0x0', '0x1', '00'];
+  const cases = [
+    ['V1', 'flags DEFAULT_DENY, all nmsrs 0', filterBlock('0x1', [])],
+    ['V2', 'flags DEFAULT_ALLOW, all nmsrs 0', filterBlock('0x0', [])],
+    ['V2b', 'filter none (all-zero struct)', 'filter none'],
+    ['V3', 'flags 0x2, one valid range', filterBlock('0x2', [r1])],
+    ['V3b', 'flags 0x2, no ranges', filterBlock('0x2', [])],
+    ['V4', 'range {flags 0, nmsrs 1}', filterBlock('0x0', [['0x0', '0x0', '0x1', '00']])],
+    ['V5', 'range {flags 0x4, nmsrs 1}', filterBlock('0x0', [['0x4', '0x0', '0x1', '00']])],
+    ['V6', 'range {flags 0xff, nmsrs 0} beside a valid range', filterBlock('0x0', [['0xff', '0x0', '0x0', '-'], r1])],
+    ['V6b', 'only a range {flags 0xff, nmsrs 0}, DEFAULT_ALLOW', filterBlock('0x0', [['0xff', '0x0', '0x0', '-']])],
+    ['V6c', 'only a range {flags 0xff, nmsrs 0}, DEFAULT_DENY', filterBlock('0x1', [['0xff', '0x0', '0x0', '-']])],
+    [
+      'V6d',
+      'range {READ, nmsrs 0, bitmap faulting} beside a valid range',
+      filterBlock('0x0', [['0x1', '0x0', '0x0', 'fault'], r1]),
+    ],
+    ['V7', 'range {READ, nmsrs 0x3000}', filterBlock('0x0', [['0x1', '0x0', '0x3000', '-']])],
+    ['V8', 'range {READ, nmsrs 0x3001}', filterBlock('0x0', [['0x1', '0x0', '0x3001', '-']])],
+    ['V8b', 'range {READ, nmsrs 0xffffffff}', filterBlock('0x0', [['0x1', '0x0', '0xffffffff', '-']])],
+    ['V9', 'range {READ, nmsrs 1, bitmap 0x8}', filterBlock('0x0', [['0x1', '0x0', '0x1', 'fault']])],
+    ['V9b', 'range {READ, nmsrs 1, bitmap NULL}', filterBlock('0x0', [['0x1', '0x0', '0x1', 'null']])],
+    [
+      'V9c',
+      'range {flags 0x4, nmsrs 1, bitmap 0x8} (precedence)',
+      filterBlock('0x0', [['0x4', '0x0', '0x1', 'fault']]),
+    ],
+    [
+      'V9d',
+      'range {READ, nmsrs 0x3001, bitmap 0x8} (precedence)',
+      filterBlock('0x0', [['0x1', '0x0', '0x3001', 'fault']]),
+    ],
+    ['V10', 'ranges[0] valid, ranges[1] flags 0x4', filterBlock('0x0', [r1, ['0x4', '0x10', '0x1', '00']])],
+    [
+      'V11',
+      '16 valid ranges (the most the struct holds)',
+      filterBlock(
+        '0x0',
+        Array.from({ length: 16 }, (_, k) => ['0x1', hex8(k * 8), '0x8', 'ff']),
+      ),
+    ],
+    [
+      'V12',
+      'two overlapping ranges with the same flags',
+      filterBlock('0x0', [
+        ['0x3', '0x10', '0x1', '01'],
+        ['0x3', '0x10', '0x1', '00'],
+      ]),
+    ],
+    ['W1', 'base 0xffffff00, nmsrs 0x3000 (wraps)', filterBlock('0x0', [['0x1', '0xffffff00', '0x3000', '-']])],
+    ['W2', 'x2APIC range {R|W, 0x800, 0x100}', filterBlock('0x0', [['0x3', '0x800', '0x100', '-']])],
+  ];
+  const out = [];
+  for (const [id, what, block] of cases) out.push({ id, input: what, errno: await setFilter(block) });
+
+  // T4.1: the cap mask, one bit at a time (helper: `exits` = KVM_ENABLE_CAP)
+  const cmds = ['vcpu bare'];
+  for (let i = 0; i < 64; i++) cmds.push(`exits ${hex16(1n << BigInt(i))}`);
+  const s = await session(cmds);
+  const t41 = s.responses.slice(1, 65).map((r, i) => [i, r]);
+  const t41ok = t41.filter(([, r]) => r === 'errno 0').map(([i]) => i);
+  const t41other = [...new Set(t41.filter(([, r]) => r !== 'errno 0').map(([, r]) => r))];
+  // T4.2 / T4.3
+  const t42 = [];
+  const t43 = [];
+  for (let i = 0; i < 32; i++) {
+    const bit = hex8(2 ** i);
+    t42.push([i, await setFilter(filterBlock(bit, [r1]))]);
+    t43.push([i, await setFilter(filterBlock('0x0', [[bit, '0x0', '0x1', '00']]))]);
+  }
+  const summarize = (t) => ({
+    ok: t.filter(([, r]) => r === 'errno 0').map(([i]) => i),
+    others: [...new Set(t.filter(([, r]) => r !== 'errno 0').map(([, r]) => r))],
+  });
+  return {
+    table: out,
+    t4: {
+      't4.1 exits 1<<i (i=0..63)': { ok: t41ok, others: t41other },
+      't4.2 filter flags 1<<i (i=0..31), one READ range': summarize(t42),
+      't4.3 range flags 1<<i (i=0..31)': summarize(t43),
+    },
+  };
+}
+
+async function checkBareDefaultDeny() {
+  const block = filterBlock('0x1', [['0x1', '0x0', '0x100', bitmap(0x20, 0, { set: [0x10] })]]);
+  const acc = [
+    'rdmsr 0x00000010 error',
+    'rdmsr 0x00000011 error',
+    'rdmsr 0x12345678 error',
+    'wrmsr 0x00000010 0x0000000000000000 error',
+  ];
+  const res = {};
+  for (const [label, mask] of [
+    ['user mask 0x7', '0x7'],
+    ['user mask 0x0', '0x0'],
+  ]) {
+    const s = await session(['vcpu bare', `exits ${mask}`, block, ...acc]);
+    res[label] = {
+      setFilter: s.responses[2],
+      results: acc.map((a, i) => ({ access: a.replace(/ error$/, ''), result: s.responses[3 + i] })),
+    };
+    if (s.fatal) res[label].fatal = s.fatal;
+  }
+  return { filter: 'DEFAULT_DENY, [{READ, base 0x0, nmsrs 0x100, only bit 0x10 set}]', ...res };
+}
+
+async function checkFailedSetKeepsOld() {
+  const old = filterBlock('0x0', [['0x1', '0x1fc', '0x1', '00']]);
+  const bad = filterBlock('0x1', [
+    ['0x3', '0x10', '0x1', '00'],
+    ['0x4', '0x20', '0x1', '00'],
+  ]);
+  const acc = ['rdmsr 0x000001fc error', 'rdmsr 0x00000010 error', 'rdmsr 0x0000001b error'];
+  const s = await session(['vcpu bare', 'exits 0x7', old, ...acc, bad, ...acc]);
+  return {
+    old: 'DEFAULT_ALLOW, [{READ, 0x1fc, 1, deny}]',
+    failing: 'DEFAULT_DENY, [{READ|WRITE, 0x10, 1, deny}, {flags 0x4, 0x20, 1}]',
+    before: acc.map((a, i) => ({ access: a.replace(/ error$/, ''), result: s.responses[3 + i] })),
+    setFailing: s.responses[6],
+    after: acc.map((a, i) => ({ access: a.replace(/ error$/, ''), result: s.responses[7 + i] })),
+    fatal: s.fatal ?? undefined,
+  };
+}
+
+async function checkExitsMask() {
+  const deny = filterBlock('0x0', [['0x1', '0x1fc', '0x1', '00']]);
+  const acc = ['rdmsr 0x000001fc data:0x0000000000000042', 'rdmsr 0x12345678 data:0x0000000000000042'];
+  // through the helper's normal `exits` (internal mask stays 0x7)
+  const s = await session(['vcpu bare', 'exits 0x4', deny, 'exits 0x8', ...acc]);
+  // raw: KVM's own mask, no re-enabling (measures the kernel, not the helper)
+  const r = await session(['vcpu bare', 'rawexits 0x4', deny, 'rawexits 0x8', ...acc, 'rawexits 0x0', acc[0]]);
+  return {
+    viaExits: {
+      'exits 0x4': s.responses[1],
+      'exits 0x8': s.responses[3],
+      after: acc.map((a, i) => ({ access: a, result: s.responses[4 + i] })),
+    },
+    raw: {
+      'rawexits 0x4': r.responses[1],
+      'rawexits 0x8': r.responses[3],
+      after: acc.map((a, i) => ({ access: a, result: r.responses[4 + i] })),
+      'rawexits 0x0': r.responses[6],
+      afterZero: { access: acc[0], result: r.responses[7] },
+    },
+  };
+}
+
+async function checkEvaluation() {
+  // spec section 5, T6 E2..E10 (mask 0x7; a filtered access reports kreason=filter)
+  const all1 = bitmap(0x600, 0xff);
+  const all0 = bitmap(0x600, 0);
+  const cases = [
+    ['E2', filterBlock('0x1', [['0x3', '0x0', '0x3000', all1]]), 'rdmsr 0xc0000080 error'],
+    ['E3', filterBlock('0x1', [['0x3', '0x0', '0x3000', all0]]), 'rdmsr 0x0000080b error'],
+    [
+      'E4',
+      filterBlock('0x0', [
+        ['0x3', '0x10', '0x1', '01'],
+        ['0x3', '0x10', '0x1', '00'],
+      ]),
+      'wrmsr 0x00000010 0x0000000000000000 error',
+    ],
+    ['E5', filterBlock('0x0', [['0x1', '0x10', '0x1', '00']]), 'wrmsr 0x00000010 0x0000000000000000 error'],
+    ['E6', filterBlock('0x1', [['0x1', '0x10', '0x1', '01']]), 'wrmsr 0x00000010 0x0000000000000000 error'],
+    [
+      'E7',
+      filterBlock('0x0', [
+        ['0x2', '0x10', '0x1', '01'],
+        ['0x3', '0x10', '0x1', '00'],
+      ]),
+      'rdmsr 0x00000010 error',
+    ],
+    ['E8', filterBlock('0x0', [['0x3', '0xffffffff', '0x1', '00']]), 'rdmsr 0xffffffff error'],
+    ['E9', filterBlock('0x0', [['0x3', '0x0', '0xa', '0000']]), 'rdmsr 0x0000000a error'],
+    ['E9b', filterBlock('0x0', [['0x3', '0x0', '0xa', '0000']]), 'rdmsr 0x00000009 error'],
+    ['E10', filterBlock('0x0', [['0x1', '0x800', '0x100', '-']]), 'rdmsr 0x00000802 error'],
+    ['B1', filterBlock('0x0', [['0x1', '0x10', '0x1', 'fe']]), 'rdmsr 0x00000010 error'],
+  ];
+  const out = [];
+  for (const model of MODELS) {
+    for (const [id, block, acc] of cases) {
+      const s = await session([`vcpu ${model}`, 'exits 0x7', block, acc]);
+      out.push({
+        id,
+        model,
+        access: acc.replace(/ error$/, ''),
+        setFilter: s.responses[2],
+        result: s.fatal ?? s.responses[3],
+      });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- summary
+
+function readCell(r) {
+  if (r.startsWith('ok ')) return `ok \`${r.slice(3)}\``;
+  return r.replace(/^gp /, '#GP ');
+}
+
+function writeCell(w) {
+  if (!w.value) return 'n/a';
+  if (w.fatal) return `FATAL ${w.fatal}`;
+  if (w.write !== 'ok') return w.write.replace(/^gp /, '#GP ');
+  const rb = w.readBack.startsWith('ok ') ? BigInt(w.readBack.slice(3)) : null;
+  if (rb === BigInt(w.value)) return 'ok';
+  return `ok, reads ${rb === null ? w.readBack.replace(/^gp /, '#GP ') : `\`${hex16(rb)}\``}`;
+}
+
+function hostWriteCell(w) {
+  if (w.fatal) return `FATAL ${w.fatal}`;
+  if (w.write !== 'ok') return 'error';
+  const rb = w.hostReadBack.startsWith('ok ') ? BigInt(w.hostReadBack.slice(3)) : null;
+  if (rb === BigInt(w.value)) return 'ok';
+  return `ok, reads ${rb === null ? w.hostReadBack : `\`${hex16(rb)}\``}`;
+}
+
+function modelTable(model, recs) {
+  const lines = [
+    `### ${model}`,
+    '',
+    'Guest read: `ok VALUE` (⚡ = a second read differed) or `#GP <kreason>`. Writes: `ok` = accepted and reads back',
+    'the same; `ok, reads X` = accepted but a guest read-back gives X; `#GP <kreason>` = refused. Each write on a fresh VM.',
+    '',
+    '| MSR | name | guest read | host read | w 0 | w host value | w ~0 | w 1 | w 1<<63 | w 1<<47 | host w 0 | host w ~0 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of recs) {
+    const w = Object.fromEntries(r.writes.map((x) => [x.what, x]));
+    const h = Object.fromEntries(r.hostWrites.map((x) => [x.what, x]));
+    lines.push(
+      `| ${r.index} | ${r.name} | ${readCell(r.read)}${r.stable ? '' : ' ⚡'} | ${r.host === 'error' ? 'error' : `\`${r.host.slice(3)}\``} | ` +
+        `${writeCell(w.zero)} | ${writeCell(w.writeBack)} | ${writeCell(w.allOnes)} | ${writeCell(w.one)} | ` +
+        `${writeCell(w.bit63)} | ${writeCell(w.nonCanonical48)} | ${hostWriteCell(h.zero)} | ${hostWriteCell(h.allOnes)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function groups(model, recs) {
+  const by = (pred) => recs.filter(pred);
+  const fmt = (rs, withValue) =>
+    rs
+      .map((r) =>
+        withValue
+          ? `${r.index} ${r.name} = \`${r.read.slice(3)}\`${r.stable ? '' : ' (changes)'}`
+          : `${r.index} ${r.name}`,
+      )
+      .join('; ');
+  const ok = by((r) => r.read.startsWith('ok'));
+  const lines = [`**${model}** — reads ok (${ok.length}): ${fmt(ok, true)}.`, ''];
+  for (const k of ['unknown', 'inval', 'none']) {
+    const g = by((r) => r.read === `gp ${k}`);
+    if (g.length) lines.push(`**${model}** — reads #GP with kreason ${k} (${g.length}): ${fmt(g, false)}.`, '');
+  }
+  const hostDiff = recs.filter((r) => (r.host === 'error') !== r.read.startsWith('gp'));
+  if (hostDiff.length)
+    lines.push(
+      `**${model}** — host read and guest read disagree (${hostDiff.length}): ${hostDiff.map((r) => `${r.index} ${r.name} (guest ${r.read.startsWith('ok') ? 'ok' : r.read}, host ${r.host === 'error' ? 'error' : 'ok'})`).join('; ')}.`,
+      '',
+    );
+  return lines.join('\n');
+}
+
+function checksMd(c) {
+  const L = [];
+  if (c.x2apic) {
+    L.push('### (a) x2APIC MSRs under a deny-all filter', '');
+    for (const x of c.x2apic) {
+      L.push(`**${x.model}** (${x.filter}) — never filtered: **${x.neverFiltered}**`, '', '```');
+      for (const r of x.xapic) L.push(`${r.access.padEnd(44)} -> ${r.result}`);
+      L.push('```');
+      if (x.x2apic) {
+        L.push('', `after ${x.x2apic.setup} (x2APIC mode), same filter:`, '', '```');
+        for (const r of x.x2apic.results) L.push(`${r.access.padEnd(44)} -> ${r.result}`);
+        L.push('```');
+      }
+      L.push('');
+    }
+  }
+  if (c.validation) {
+    L.push('### (b) Validation (KVM_X86_SET_MSR_FILTER errno) and T4', '', '| id | input | errno |', '|---|---|---|');
+    for (const v of c.validation.table) L.push(`| ${v.id} | ${v.input} | ${v.errno} |`);
+    L.push('');
+    for (const [k, v] of Object.entries(c.validation.t4))
+      L.push(`- ${k}: success for bits [${v.ok.join(', ')}]; all others: ${v.others.join(', ') || '-'}`);
+    L.push('');
+  }
+  if (c.bareDefaultDeny) {
+    const b = c.bareDefaultDeny;
+    L.push('### (c) bare, ' + b.filter, '');
+    for (const k of ['user mask 0x7', 'user mask 0x0']) {
+      L.push(`${k} (set-filter: ${b[k].setFilter}):`, '', '```');
+      for (const r of b[k].results) L.push(`${r.access.padEnd(44)} -> ${r.result}`);
+      L.push('```', '');
+    }
+  }
+  if (c.failedSet) {
+    const f = c.failedSet;
+    L.push(
+      '### (d) A failing set-filter keeps the old filter?',
+      '',
+      `old filter: ${f.old}; failing call: ${f.failing} -> \`${f.setFailing}\``,
+      '',
+      '```',
+    );
+    for (const r of f.before) L.push(`before: ${r.access.padEnd(36)} -> ${r.result}`);
+    for (const r of f.after) L.push(`after:  ${r.access.padEnd(36)} -> ${r.result}`);
+    L.push('```', '');
+  }
+  if (c.exitsMask) {
+    const e = c.exitsMask;
+    L.push('### (e) `exits 0x8`', '', '```');
+    L.push(
+      `exits 0x4 -> ${e.viaExits['exits 0x4']}; filter denies RDMSR 0x1fc; exits 0x8 -> ${e.viaExits['exits 0x8']}`,
+    );
+    for (const r of e.viaExits.after) L.push(`  ${r.access.padEnd(44)} -> ${r.result}`);
+    L.push(
+      `rawexits 0x4 -> ${e.raw['rawexits 0x4']}; same filter; rawexits 0x8 -> ${e.raw['rawexits 0x8']}   (KVM's own mask, no helper re-enable)`,
+    );
+    for (const r of e.raw.after) L.push(`  ${r.access.padEnd(44)} -> ${r.result}`);
+    L.push(`rawexits 0x0 -> ${e.raw['rawexits 0x0']}`);
+    L.push(`  ${e.raw.afterZero.access.padEnd(44)} -> ${e.raw.afterZero.result}`);
+    L.push('```', '');
+  }
+  if (c.evaluation) {
+    L.push(
+      '### Evaluation vectors (spec T6 E2–E10, plus B1), mask 0x7',
+      '',
+      '| id | model | access | set-filter | result |',
+      '|---|---|---|---|---|',
+    );
+    for (const e of c.evaluation) L.push(`| ${e.id} | ${e.model} | ${e.access} | ${e.setFilter} | ${e.result} |`);
+    L.push('');
+  }
+  return L.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(BIN)) {
+    console.error(`survey: ${BIN} is missing; run \`node oracle/build.mjs\` first`);
+    process.exit(1);
+  }
+  const probe = await session([]);
+  if (probe.fatal) {
+    console.error(`survey: the helper cannot run: ${probe.fatal}`);
+    process.exit(3);
+  }
+  mkdirSync(OUT, { recursive: true });
+  const doMsrs = !argv.includes('--checks-only');
+  const doChecks = !argv.includes('--msrs-only');
+  const t0 = Date.now();
+  const data = {};
+  const meta = {};
+
+  for (const model of MODELS) {
+    const file = join(OUT, `${model}.json`);
+    if (!doMsrs) {
+      if (existsSync(file)) {
+        const j = JSON.parse(readFileSync(file, 'utf8'));
+        data[model] = j.msrs;
+        meta[model] = j;
+      }
+      continue;
+    }
+    const mcg = await session([`vcpu ${model}`, 'hostrd 0x00000179']);
+    const mcgCap = BigInt(parse(mcg.responses[1]).value);
+    const bankCount = Number(mcgCap & 0xffn);
+    const list = msrList(bankCount);
+    process.stderr.write(`survey: ${model}: ${list.length} MSRs, MCG_CAP ${hex16(mcgCap)}\n`);
+    const recs = await pool(list, (idx) => surveyMsr(model, idx));
+    data[model] = recs;
+    const head = {
+      model,
+      kernel: readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(),
+      cpu: (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? '?',
+      mcgCap: hex16(mcgCap),
+      method:
+        'each row: fresh VM, exits 0x7, VMM replies error=1 to every exit (so an exit shows as "gp <reason>"); ' +
+        'guest read twice + host read; each guest write on its own fresh VM followed by a guest and a host read-back; ' +
+        'each host write on its own fresh VM followed by a host and a guest read-back',
+      writes: WRITES.map(([w]) => w),
+    };
+    meta[model] = head;
+    const body = recs.map((r) => JSON.stringify(r)).join(',\n');
+    writeFileSync(file, `${JSON.stringify(head, null, 1).replace(/\n}$/, '')},\n "msrs": [\n${body}\n]}\n`);
+  }
+
+  let checks = {};
+  const checksFile = join(OUT, 'checks.json');
+  if (doChecks) {
+    process.stderr.write('survey: checks\n');
+    checks = {
+      x2apic: [await checkX2apic('bare'), await checkX2apic('linux64')],
+      validation: await checkValidation(),
+      bareDefaultDeny: await checkBareDefaultDeny(),
+      failedSet: await checkFailedSetKeepsOld(),
+      exitsMask: await checkExitsMask(),
+      evaluation: await checkEvaluation(),
+    };
+    writeFileSync(checksFile, `${JSON.stringify(checks, null, 1)}\n`);
+  } else if (existsSync(checksFile)) {
+    checks = JSON.parse(readFileSync(checksFile, 'utf8'));
+  }
+
+  // SUMMARY.md: generated, keeping the manual section of the existing file
+  const sumFile = join(OUT, 'SUMMARY.md');
+  const START = '<!-- manual:start -->';
+  const END = '<!-- manual:end -->';
+  let manual = `${START}\n(hand-written analysis goes here)\n${END}`;
+  if (existsSync(sumFile)) {
+    const old = readFileSync(sumFile, 'utf8');
+    const a = old.indexOf(START);
+    const b = old.indexOf(END);
+    if (a >= 0 && b > a) manual = old.slice(a, b + END.length);
+  }
+  const m0 = meta.bare ?? meta.linux64 ?? {};
+  const md = [
+    '# Real-kernel MSR survey',
+    '',
+    `Measured by \`node oracle/survey.mjs\` through \`oracle/build/kvm-oracle\` on Linux ${m0.kernel ?? '?'} (${m0.cpu ?? '?'}, nested KVM).`,
+    'vCPU models as in oracle/README.md. Raw data: bare.json, linux64.json, checks.json. The sections after the',
+    'hand-written analysis are regenerated on every run.',
+    '',
+    manual,
+    '',
+    '## Reads by outcome',
+    '',
+    ...MODELS.filter((m) => data[m]).map((m) => groups(m, data[m])),
+    '## Checks',
+    '',
+    checksMd(checks),
+    '## Per-MSR tables',
+    '',
+    ...MODELS.filter((m) => data[m]).map((m) => `${modelTable(m, data[m])}\n`),
+  ].join('\n');
+  writeFileSync(sumFile, md);
+  process.stderr.write(`survey: done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import {
+  EXIT_REASON_BIT,
+  type ExitReason,
+  KVM_MSR_FILTER_DEFAULT_DENY,
+  KVM_MSR_FILTER_READ,
+  KVM_MSR_FILTER_WRITE,
+} from '../constants';
+import { InputError } from '../errors';
+import { parseU32, parseU64 } from '../numbers';
+
+const RANGE_FLAG_NAMES: Record<string, number> = { READ: KVM_MSR_FILTER_READ, WRITE: KVM_MSR_FILTER_WRITE };
+const FILTER_FLAG_NAMES: Record<string, number> = { DEFAULT_ALLOW: 0, DEFAULT_DENY: KVM_MSR_FILTER_DEFAULT_DENY };
+
+function parseSymbolic(v: unknown, place: string, names: Record<string, number>): number {
+  if (typeof v === 'string' && /[A-Za-z_]/.test(v) && !/^0[xX][0-9a-fA-F]+$/.test(v.trim())) {
+    let out = 0;
+    for (const raw of v.split('|')) {
+      const name = raw
+        .trim()
+        .toUpperCase()
+        .replace(/^KVM_MSR_FILTER_/, '');
+      if (!(name in names)) {
+        throw new InputError(
+          place,
+          `unknown flag ${JSON.stringify(raw.trim())} (known: ${Object.keys(names).join(', ')})`,
+        );
+      }
+      out |= names[name];
+    }
+    return out >>> 0;
+  }
+  return parseU32(v, place, 'a 32-bit flags value');
+}
+
+export function parseRangeFlags(v: unknown, place: string): number {
+  return parseSymbolic(v, place, RANGE_FLAG_NAMES);
+}
+
+export function parseFilterFlags(v: unknown, place: string): number {
+  return parseSymbolic(v, place, FILTER_FLAG_NAMES);
+}
+
+export function rangeFlagsToString(flags: number): string | number {
+  if (flags === KVM_MSR_FILTER_READ) return 'READ';
+  if (flags === KVM_MSR_FILTER_WRITE) return 'WRITE';
+  if (flags === (KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE)) return 'READ|WRITE';
+  return flags;
+}
+
+export function filterFlagsToString(flags: number): string | number {
+  if (flags === 0) return 'DEFAULT_ALLOW';
+  if (flags === KVM_MSR_FILTER_DEFAULT_DENY) return 'DEFAULT_DENY';
+  return flags;
+}
+
+/**
+ * Exit reasons: an array of names (`filter`, `unknown`, `inval`), a `|`-joined string, or a number.
+ * A bigint, because KVM_ENABLE_CAP's args[0] is 64 bits wide and the kernel checks all of them.
+ */
+export function parseExitMask(v: unknown, place: string): bigint {
+  if (Array.isArray(v)) {
+    let out = 0n;
+    v.forEach((item, i) => {
+      out |= parseExitMask(item, `${place}[${i}]`);
+    });
+    return out;
+  }
+  if (typeof v === 'string' && /[A-Za-z_]/.test(v) && !/^0[xX][0-9a-fA-F]+$/.test(v.trim())) {
+    let out = 0n;
+    for (const raw of v.split('|')) {
+      const name = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^kvm_msr_exit_reason_/, '');
+      if (!(name in EXIT_REASON_BIT)) {
+        throw new InputError(
+          place,
+          `unknown exit reason ${JSON.stringify(raw.trim())} (known: filter, unknown, inval)`,
+        );
+      }
+      out |= BigInt(EXIT_REASON_BIT[name as ExitReason]);
+    }
+    return out;
+  }
+  return parseU64(v, place);
+}
+
+export function exitMaskToNames(mask: bigint): ExitReason[] | string {
+  if (mask & ~7n) return `0x${mask.toString(16)}`;
+  return (Object.keys(EXIT_REASON_BIT) as ExitReason[]).filter((r) => (Number(mask) & EXIT_REASON_BIT[r]) !== 0);
+}

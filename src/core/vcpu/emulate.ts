@@ -1,0 +1,172 @@
+import type { AccessType } from '../constants';
+import { hex64 } from '../numbers';
+import { MSR_CATALOGUE } from './catalogue';
+import type {
+  Condition,
+  FailCode,
+  Gate,
+  MsrAccessRule,
+  MsrDefinition,
+  ReadValue,
+  WriteEffect,
+} from './catalogue-types';
+import type { VcpuModel } from './models';
+import type { VcpuState } from './state';
+import { APIC_BASE_EN, APIC_BASE_EXTD, EFER_LMA, runValueCheck } from './value-checks';
+
+/** KVM's verdict on an access the filter let through: `ok` (with the value for reads), `err` (1) or `unsupported`. */
+export interface MsrOutcome {
+  code: 'ok' | 'err' | 'unsupported';
+  value?: bigint;
+  why: string;
+}
+
+const U64 = 0xffff_ffff_ffff_ffffn;
+const TSC_STEP = 0x10000n;
+
+function holds(c: Condition, model: VcpuModel, state: VcpuState): boolean {
+  if ('feature' in c) return model.features.has(c.feature);
+  if ('anyFeature' in c) return c.anyFeature.some((f) => model.features.has(f));
+  if ('lapic' in c) return model.lapicInKernel;
+  return (
+    model.lapicInKernel &&
+    ((state.values.get(0x1b) ?? model.apicBaseReset) & (APIC_BASE_EN | APIC_BASE_EXTD)) ===
+      (APIC_BASE_EN | APIC_BASE_EXTD)
+  );
+}
+
+/** `absent` is UNSUPPORTED on kernels that split the codes; the catalogue is the newest kernel's, so it is here. */
+function failure(code: FailCode, why: string): MsrOutcome {
+  return { code: code === 'err' ? 'err' : 'unsupported', why };
+}
+
+function failedGate(gates: Gate[] | undefined, model: VcpuModel, state: VcpuState, host: boolean): MsrOutcome | null {
+  if (!gates) return null;
+  for (const g of gates) {
+    if (host && g.guestOnly) continue;
+    if (!holds(g.unless, model, state)) return failure(g.code, g.why);
+  }
+  return null;
+}
+
+function canonical(v: bigint, model: VcpuModel): boolean {
+  const bits = model.longMode ? 48n : 48n;
+  const top = v >> (bits - 1n);
+  return top === 0n || top === U64 >> (bits - 1n);
+}
+
+function canonicalize(v: bigint): bigint {
+  return v & (1n << 47n) ? v | (U64 ^ ((1n << 48n) - 1n)) : v & ((1n << 48n) - 1n);
+}
+
+function storedValue(def: MsrDefinition, model: VcpuModel, state: VcpuState): bigint {
+  const v = state.values.get(def.index);
+  if (v !== undefined) return v;
+  if (def.index === 0x1b) return model.apicBaseReset;
+  if (def.index === 0xc0000080) return model.longMode ? 0xd01n : 0n;
+  return def.reset ?? 0n;
+}
+
+function read(
+  def: MsrDefinition,
+  rule: MsrAccessRule<ReadValue>,
+  model: VcpuModel,
+  state: VcpuState,
+  host: boolean,
+): MsrOutcome {
+  const gate = failedGate(rule.gates, model, state, host);
+  if (gate) return gate;
+  const r = rule.do;
+  switch (r.kind) {
+    case 'fail':
+      return failure(r.code, r.why);
+    case 'constant':
+      return { code: 'ok', value: r.value, why: `${def.name} reads as the constant ${hex64(r.value)}` };
+    case 'tsc':
+      state.tsc += TSC_STEP;
+      return {
+        code: 'ok',
+        value: (state.tsc + (state.values.get(0x10) ?? 0n)) & U64,
+        why: 'the guest TSC (host TSC scaled plus offset)',
+      };
+    case 'stored':
+      return { code: 'ok', value: storedValue(def, model, state), why: `${def.name} returns its stored value` };
+  }
+}
+
+function write(
+  def: MsrDefinition,
+  rule: MsrAccessRule<WriteEffect>,
+  model: VcpuModel,
+  state: VcpuState,
+  value: bigint,
+  host: boolean,
+): MsrOutcome {
+  const gate = failedGate(rule.gates, model, state, host);
+  if (gate) return gate;
+  const effect = rule.do;
+  if (effect.kind === 'fail') return failure(effect.code, effect.why);
+  for (const v of rule.values ?? []) {
+    if (host && v.guestOnly) continue;
+    if ('reserved' in v) {
+      if (value & v.reserved) return { code: 'err', why: v.why };
+    } else if ('canonical' in v) {
+      if (!canonical(value, model)) return { code: 'err', why: `${hex64(value)} is not a canonical address` };
+    } else if ('zeroOnly' in v) {
+      if (value !== 0n) return { code: 'err', why: v.why };
+    } else {
+      const bad = runValueCheck(v.check, value, model, state, def.index, host);
+      if (bad) return { code: 'err', why: bad };
+    }
+  }
+  switch (effect.kind) {
+    case 'ignore':
+      return { code: 'ok', why: effect.why };
+    case 'store':
+      state.values.set(def.index, value);
+      return { code: 'ok', why: `${def.name} := ${hex64(value)}` };
+    case 'canonicalize':
+      state.values.set(def.index, canonicalize(value));
+      return { code: 'ok', why: `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` };
+    case 'low32':
+      state.values.set(def.index, value & 0xffff_ffffn);
+      return { code: 'ok', why: `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` };
+    case 'tsc':
+      state.values.set(0x10, (value - state.tsc) & U64);
+      return { code: 'ok', why: 'the TSC offset is set so the guest TSC reads this value now' };
+    case 'tsc-adjust':
+      if (!model.features.has('tsc_adjust'))
+        return { code: 'ok', why: 'no TSC_ADJUST in CPUID: the write is silently ignored' };
+      state.values.set(def.index, value);
+      return { code: 'ok', why: `${def.name} := ${hex64(value)}` };
+    case 'efer': {
+      const old = storedValue(def, model, state);
+      const next = (value & ~EFER_LMA) | (old & EFER_LMA);
+      state.values.set(def.index, next);
+      return { code: 'ok', why: `EFER := ${hex64(next)} (LMA is kept by KVM)` };
+    }
+  }
+}
+
+/** Unknown to KVM: the default case of kvm_get_msr_common / kvm_set_msr_common. */
+function unknownMsr(): MsrOutcome {
+  return { code: 'unsupported', why: 'KVM does not know this MSR (KVM_MSR_RET_UNSUPPORTED)' };
+}
+
+/**
+ * KVM's own handling of an MSR access that the filter allowed (or a host-initiated one, which the filter never
+ * sees): the vendor and common get/set paths, driven by the catalogue's rules.
+ */
+export function emulateMsrAccess(
+  model: VcpuModel,
+  state: VcpuState,
+  type: AccessType,
+  index: number,
+  value: bigint,
+  host: boolean,
+): MsrOutcome {
+  const def = MSR_CATALOGUE.get(index);
+  if (!def) return unknownMsr();
+  if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host);
+  return write(def, (host && def.hostWrite) || def.write, model, state, value, host);
+}
