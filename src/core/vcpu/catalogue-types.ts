@@ -8,7 +8,13 @@ import type { CpuFeature } from './models';
 export type FailCode = 'err' | 'unsupported' | 'absent';
 
 /** A condition on the vCPU: a CPUID feature, the in-kernel LAPIC, or the LAPIC's x2APIC mode. */
-export type Condition = { feature: CpuFeature } | { anyFeature: CpuFeature[] } | { lapic: true } | { x2apicMode: true };
+export type Condition =
+  | { feature: CpuFeature }
+  | { anyFeature: CpuFeature[] }
+  | { lapic: true }
+  | { x2apicMode: true }
+  /** Never holds: the gate always applies (to the guest, when `guestOnly`). */
+  | { never: true };
 
 /** Unless the condition holds, the access fails with `code`. */
 export interface Gate {
@@ -34,13 +40,16 @@ export type ValueCheckId =
   | 'mci-status'
   | 'hwcr'
   | 'misc-features'
-  | 'tsc-aux';
+  | 'tsc-aux'
+  | 'async-pf-en'
+  | 'efer-reserved';
 
 export type ValueRule =
   | { reserved: bigint; guestOnly?: boolean; why: string }
   | { canonical: true; guestOnly?: boolean }
   | { check: ValueCheckId; guestOnly?: boolean }
-  | { zeroOnly: true; guestOnly?: boolean; why: string };
+  | { zeroOnly: true; guestOnly?: boolean; why: string }
+  | { needs: Condition; unlessZero?: boolean; guestOnly?: boolean; why: string };
 
 export type ReadValue =
   | { kind: 'stored' }
@@ -61,6 +70,8 @@ export type WriteEffect =
   | { kind: 'tsc' }
   | { kind: 'tsc-adjust' }
   | { kind: 'efer' }
+  /** Keep only the bits of `mask` (registers with read-only or absent bits). */
+  | { kind: 'masked'; mask: bigint }
   | { kind: 'fail'; code: FailCode; why: string };
 
 export interface MsrAccessRule<T> {

@@ -1,6 +1,6 @@
 import type { AccessType } from '../constants';
 import { hex64 } from '../numbers';
-import { MSR_CATALOGUE } from './catalogue';
+import { MSR_CATALOGUE, MTRR_WINDOW_REFUSED, X2APIC_WINDOW } from './catalogue';
 import type {
   Condition,
   FailCode,
@@ -28,6 +28,7 @@ function holds(c: Condition, model: VcpuModel, state: VcpuState): boolean {
   if ('feature' in c) return model.features.has(c.feature);
   if ('anyFeature' in c) return c.anyFeature.some((f) => model.features.has(f));
   if ('lapic' in c) return model.lapicInKernel;
+  if ('never' in c) return false;
   return (
     model.lapicInKernel &&
     ((state.values.get(0x1b) ?? model.apicBaseReset) & (APIC_BASE_EN | APIC_BASE_EXTD)) ===
@@ -114,6 +115,8 @@ function write(
       if (!canonical(value, model)) return { code: 'err', why: `${hex64(value)} is not a canonical address` };
     } else if ('zeroOnly' in v) {
       if (value !== 0n) return { code: 'err', why: v.why };
+    } else if ('needs' in v) {
+      if (!holds(v.needs, model, state)) return { code: 'err', why: v.why };
     } else {
       const bad = runValueCheck(v.check, value, model, state, def.index, host);
       if (bad) return { code: 'err', why: bad };
@@ -128,6 +131,12 @@ function write(
     case 'canonicalize':
       state.values.set(def.index, canonicalize(value));
       return { code: 'ok', why: `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` };
+    case 'masked':
+      state.values.set(def.index, value & effect.mask);
+      return {
+        code: 'ok',
+        why: `${def.name} := ${hex64(value & effect.mask)} (bits outside ${hex64(effect.mask)} dropped)`,
+      };
     case 'low32':
       state.values.set(def.index, value & 0xffff_ffffn);
       return { code: 'ok', why: `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` };
@@ -148,8 +157,15 @@ function write(
   }
 }
 
-/** Unknown to KVM: the default case of kvm_get_msr_common / kvm_set_msr_common. */
-function unknownMsr(): MsrOutcome {
+const inWindow = (index: number, [lo, hi]: readonly [number, number]) => index >= lo && index <= hi;
+
+/** An index the catalogue does not list: refused inside KVM's x2APIC and MTRR windows, unknown elsewhere. */
+function uncatalogued(index: number): MsrOutcome {
+  if (inWindow(index, X2APIC_WINDOW))
+    return { code: 'err', why: "KVM's x2APIC code handles 0x800-0x8ff and refuses this register" };
+  if (MTRR_WINDOW_REFUSED.some((w) => inWindow(index, w))) {
+    return { code: 'err', why: "inside KVM's MTRR window (0x200-0x2ff) but not an MTRR: refused" };
+  }
   return { code: 'unsupported', why: 'KVM does not know this MSR (KVM_MSR_RET_UNSUPPORTED)' };
 }
 
@@ -166,7 +182,7 @@ export function emulateMsrAccess(
   host: boolean,
 ): MsrOutcome {
   const def = MSR_CATALOGUE.get(index);
-  if (!def) return unknownMsr();
+  if (!def) return uncatalogued(index);
   if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host);
   return write(def, (host && def.hostWrite) || def.write, model, state, value, host);
 }

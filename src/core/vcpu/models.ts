@@ -64,9 +64,11 @@ const LINUX64: VcpuModel = {
   id: 'linux64',
   label: 'linux64 (64-bit guest, in-kernel LAPIC)',
   description:
-    'A 64-bit guest as a Linux kernel runs: long mode with paging, an in-kernel local APIC (xAPIC mode at reset), ' +
-    'and a stated CPUID: FPU TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT CLFSH MMX FXSR SSE SSE2 SSE3 x2APIC, ' +
-    'SYSCALL NX LM RDTSCP LAHF; AMD vendor; 48-bit physical and virtual addresses.',
+    'A 64-bit guest as a Linux kernel runs: long mode with paging (EFER 0xd01), an in-kernel local APIC (xAPIC mode ' +
+    'at reset, base 0xfee00900), and the CPUID the oracle sets (oracle/README.md): FPU TSC MSR PAE MCE CX8 APIC SEP ' +
+    'MTRR PGE MCA CMOV PAT CLFSH MMX FXSR SSE SSE2, x2APIC, SYSCALL NX LM LAHF, AMD vendor, 48-bit physical and ' +
+    "virtual addresses. The measured kernel keeps the host's own leaves 0x1/0x7/0xd, which adds TSC_ADJUST; RDTSCP, " +
+    'XSAVES, PDCM and ARCH_CAPABILITIES are absent.',
   features: new Set<CpuFeature>([
     'tsc',
     'msr',
@@ -83,7 +85,7 @@ const LINUX64: VcpuModel = {
     'syscall',
     'nx',
     'lm',
-    'rdtscp',
+    'tsc_adjust',
   ]),
   lapicInKernel: true,
   longMode: true,

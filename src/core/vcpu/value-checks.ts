@@ -67,15 +67,17 @@ const CHECKS: Record<ValueCheckId, Check> = {
     }
     return null;
   },
-  efer: (v, m, s) => {
+  'efer-reserved': (v) => {
     const known = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_SVME | EFER_FFXSR | EFER_AUTOIBRS;
-    if (v & ~known) return 'bits KVM does not support are set';
+    return v & ~known ? 'bits KVM does not support are set' : null;
+  },
+  efer: (v, m, s) => {
     if (v & EFER_NX && !m.features.has('nx')) return 'NXE without NX in CPUID';
     if (v & (EFER_LME | EFER_LMA) && !m.features.has('lm')) return 'LME/LMA without LM in CPUID';
     if (v & EFER_SVME && !m.features.has('svm')) return 'SVME without SVM in CPUID';
     if (v & EFER_FFXSR && !m.features.has('fxsr_opt')) return 'FFXSR without FXSR_OPT in CPUID';
     if (v & EFER_AUTOIBRS && !m.features.has('autoibrs')) return 'AUTOIBRS without AutoIBRS in CPUID';
-    const old = s.values.get(0xc0000080) ?? 0n;
+    const old = s.values.get(0xc0000080) ?? (m.longMode ? 0xd01n : 0n);
     if (s.cr0Paging && (old & EFER_LME) !== (v & EFER_LME)) return 'LME cannot change while paging is on';
     return null;
   },
@@ -98,6 +100,7 @@ const CHECKS: Record<ValueCheckId, Check> = {
     return v & ~valid ? 'only McStatusWrEn (18) and TscFreqSel (24) may be set (bits 3, 6, 8 ignored)' : null;
   },
   'misc-features': (v) => (v & ~1n ? 'only CPUID_FAULT (bit 0) exists' : null),
+  'async-pf-en': (v, m) => (v !== 0n && !m.lapicInKernel ? 'async page faults need an in-kernel LAPIC' : null),
   'tsc-aux': (v, m) =>
     !m.amdCompatible && v >> 32n !== 0n ? 'bits 63:32 must be 0 on an Intel-compatible vCPU' : null,
 };
