@@ -3,7 +3,7 @@ import { ShareLinkError } from './errors';
 
 /** Raw DEFLATE (no zlib or gzip header) at level 9, the smallest fflate makes. */
 export function deflateRaw(data: Uint8Array): Uint8Array {
-  return deflateSync(data, { level: 9, mem: 12 });
+  return deflateSync(data, { level: 9 });
 }
 
 /** Input is fed to the inflater this many bytes at a time, so no single step can expand by more than ~1032x this. */

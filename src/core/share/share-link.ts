@@ -144,11 +144,10 @@ function decodeUnsafe(fragment: string): ShareDocument {
     );
   }
   const bytes = base64urlDecode(payload);
-  if (!bytes) {
+  if (!bytes || bytes.length === 0) {
     throw new ShareLinkError(
       'truncated',
-      'This link is incomplete: it ends in the middle of a character group. Copy the whole link, up to its last ' +
-        'character.',
+      'This link is incomplete: its data is cut off. Copy the whole link, up to its last character.',
     );
   }
   const body = inflateRawBounded(bytes, SHARE_LINK_LIMITS.maxInflatedBytes);
