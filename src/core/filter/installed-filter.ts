@@ -18,6 +18,33 @@ export interface InstalledFilter {
   bits: Uint8Array;
   /** Index into the policy's `ranges` of each installed range. */
   source: Uint16Array;
+  /**
+   * The first-match walk precomputed per access type (index 0: READ, 1: WRITE): the 32-bit space cut into
+   * segments where the same range (or none, -1) matches first. A decision is a binary search plus a bit test.
+   */
+  segStart: [Uint32Array, Uint32Array];
+  segRange: [Int8Array, Int8Array];
+}
+
+/** Cuts [0, 2^32) where the set of covering ranges changes and records the first matching range of each piece. */
+function segments(count: number, base: Uint32Array, end: Uint32Array, flags: Uint32Array, typeFlag: number) {
+  const cuts = new Set<number>([0]);
+  for (let k = 0; k < count; k++) {
+    if ((flags[k] & typeFlag) === 0 || end[k] <= base[k]) continue;
+    cuts.add(base[k]);
+    cuts.add(end[k]);
+  }
+  const starts = [...cuts].sort((a, b) => a - b);
+  const ranges = new Int8Array(starts.length).fill(-1);
+  starts.forEach((at, i) => {
+    for (let k = 0; k < count; k++) {
+      if ((flags[k] & typeFlag) !== 0 && at >= base[k] && at < end[k]) {
+        ranges[i] = k;
+        break;
+      }
+    }
+  });
+  return { starts: Uint32Array.from(starts), ranges };
 }
 
 export function buildInstalledFilter(policy: FilterPolicy, rangeIndexes: readonly number[], profile: KernelProfile) {
@@ -43,5 +70,9 @@ export function buildInstalledFilter(policy: FilterPolicy, rangeIndexes: readonl
     at += sizes[k];
   });
   const defaultAllow = profile.hasDefaultAction ? (policy.flags & KVM_MSR_FILTER_DEFAULT_DENY) === 0 : false;
-  return { defaultAllow, count, base, end, flags, offset, bits, source } satisfies InstalledFilter;
+  const read = segments(count, base, end, flags, 1);
+  const write = segments(count, base, end, flags, 2);
+  const segStart: [Uint32Array, Uint32Array] = [read.starts, write.starts];
+  const segRange: [Int8Array, Int8Array] = [read.ranges, write.ranges];
+  return { defaultAllow, count, base, end, flags, offset, bits, source, segStart, segRange } satisfies InstalledFilter;
 }

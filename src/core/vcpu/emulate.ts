@@ -74,6 +74,7 @@ function read(
   model: VcpuModel,
   state: VcpuState,
   host: boolean,
+  explain: boolean,
 ): MsrOutcome {
   const gate = failedGate(rule.gates, model, state, host);
   if (gate) return gate;
@@ -82,7 +83,7 @@ function read(
     case 'fail':
       return failure(r.code, r.why);
     case 'constant':
-      return { code: 'ok', value: r.value, why: `${def.name} reads as the constant ${hex64(r.value)}` };
+      return { code: 'ok', value: r.value, why: explain ? `${def.name} reads as the constant ${hex64(r.value)}` : '' };
     case 'tsc':
       state.tsc += TSC_STEP;
       return {
@@ -91,7 +92,11 @@ function read(
         why: 'the guest TSC (host TSC scaled plus offset)',
       };
     case 'stored':
-      return { code: 'ok', value: storedValue(def, model, state), why: `${def.name} returns its stored value` };
+      return {
+        code: 'ok',
+        value: storedValue(def, model, state),
+        why: explain ? `${def.name} returns its stored value` : '',
+      };
   }
 }
 
@@ -102,6 +107,7 @@ function write(
   state: VcpuState,
   value: bigint,
   host: boolean,
+  explain: boolean,
 ): MsrOutcome {
   const gate = failedGate(rule.gates, model, state, host);
   if (gate) return gate;
@@ -112,7 +118,8 @@ function write(
     if ('reserved' in v) {
       if (value & v.reserved) return { code: 'err', why: v.why };
     } else if ('canonical' in v) {
-      if (!canonical(value, model)) return { code: 'err', why: `${hex64(value)} is not a canonical address` };
+      if (!canonical(value, model))
+        return { code: 'err', why: explain ? `${hex64(value)} is not a canonical address` : '' };
     } else if ('zeroOnly' in v) {
       if (value !== 0n) return { code: 'err', why: v.why };
     } else if ('needs' in v) {
@@ -127,19 +134,22 @@ function write(
       return { code: 'ok', why: effect.why };
     case 'store':
       state.values.set(def.index, value);
-      return { code: 'ok', why: `${def.name} := ${hex64(value)}` };
+      return { code: 'ok', why: explain ? `${def.name} := ${hex64(value)}` : '' };
     case 'canonicalize':
       state.values.set(def.index, canonicalize(value));
-      return { code: 'ok', why: `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` };
+      return {
+        code: 'ok',
+        why: explain ? `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` : '',
+      };
     case 'masked':
       state.values.set(def.index, value & effect.mask);
       return {
         code: 'ok',
-        why: `${def.name} := ${hex64(value & effect.mask)} (bits outside ${hex64(effect.mask)} dropped)`,
+        why: explain ? `${def.name} := ${hex64(value & effect.mask)} (bits outside ${hex64(effect.mask)} dropped)` : '',
       };
     case 'low32':
       state.values.set(def.index, value & 0xffff_ffffn);
-      return { code: 'ok', why: `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` };
+      return { code: 'ok', why: explain ? `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` : '' };
     case 'tsc':
       state.values.set(0x10, (value - state.tsc) & U64);
       return { code: 'ok', why: 'the TSC offset is set so the guest TSC reads this value now' };
@@ -147,12 +157,12 @@ function write(
       if (!model.features.has('tsc_adjust'))
         return { code: 'ok', why: 'no TSC_ADJUST in CPUID: the write is silently ignored' };
       state.values.set(def.index, value);
-      return { code: 'ok', why: `${def.name} := ${hex64(value)}` };
+      return { code: 'ok', why: explain ? `${def.name} := ${hex64(value)}` : '' };
     case 'efer': {
       const old = storedValue(def, model, state);
       const next = (value & ~EFER_LMA) | (old & EFER_LMA);
       state.values.set(def.index, next);
-      return { code: 'ok', why: `EFER := ${hex64(next)} (LMA is kept by KVM)` };
+      return { code: 'ok', why: explain ? `EFER := ${hex64(next)} (LMA is kept by KVM)` : '' };
     }
   }
 }
@@ -180,9 +190,10 @@ export function emulateMsrAccess(
   index: number,
   value: bigint,
   host: boolean,
+  explain = true,
 ): MsrOutcome {
   const def = MSR_CATALOGUE.get(index);
   if (!def) return uncatalogued(index);
-  if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host);
-  return write(def, (host && def.hostWrite) || def.write, model, state, value, host);
+  if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host, explain);
+  return write(def, (host && def.hostWrite) || def.write, model, state, value, host, explain);
 }

@@ -1,5 +1,5 @@
 import { type AccessType, type Errno, EXIT_REASON_BIT, type ExitReason } from '../constants';
-import { accessTypeFlag, decidingPolicyRange, decisionAllowed, filterDecision } from '../filter/evaluate';
+import { accessTypeFlag, filterDecision } from '../filter/evaluate';
 import { installPolicy } from '../filter/install';
 import type { InstalledFilter } from '../filter/installed-filter';
 import type { ValidationError } from '../filter/validate';
@@ -52,6 +52,13 @@ export interface ControlResult {
 const CODE_REASON = { err: 'inval', unsupported: 'unknown' } as const;
 
 /**
+ * kvm_is_immutable_feature_msr(): once the vCPU has run (KVM_RUN), KVM_SET_MSRS may only write these feature MSRs
+ * with the value they already hold (do_set_msr() returns -EINVAL otherwise). Measured on 6.18: a host write of 0 to
+ * MSR_PLATFORM_INFO succeeds before the first guest access and fails after it. (IA32_UCODE_REV is exempt.)
+ */
+const IMMUTABLE_AFTER_RUN = new Set([0xce, 0x10a, 0x345, 0xc0011029]);
+
+/**
  * One simulated VM with one vCPU: the installed filter, the user-space exit mask, kvm.ignore_msrs and the vCPU's
  * MSR state. Guest accesses go through the filter, then KVM's emulation, then (maybe) a user-space exit.
  */
@@ -62,7 +69,11 @@ export class SimulatedVm {
   filter: InstalledFilter | null = null;
   /** The reason mask KVM holds (u32 before 6.0 truncation semantics do not matter: only bits 0-2 mean anything). */
   exitMask = 0n;
+  /** The low bits of the mask as a number, for the per-access check. */
+  private exitBits = 0;
   readonly vcpu: VcpuState;
+  /** The vCPU has entered the guest at least once (every guest access runs it). */
+  hasRun = false;
   private readonly defaultReply: { read: VmmReply; write: VmmReply };
 
   constructor(config: VmConfig) {
@@ -94,6 +105,7 @@ export class SimulatedVm {
       };
     }
     this.exitMask = mask & 0xffff_ffffn;
+    this.exitBits = Number(mask & 7n);
     return { errno: null, error: null, message: `exit reasons set to 0x${this.exitMask.toString(16)}` };
   }
 
@@ -107,7 +119,9 @@ export class SimulatedVm {
       const ioctl = req.type === 'read' ? 'KVM_GET_MSRS' : 'KVM_SET_MSRS';
       trace.push({ stage: 'filter', text: `host-initiated ${ioctl}: the filter is not consulted`, tone: 'allow' });
     }
-    let kvm = emulateMsrAccess(this.model, this.vcpu, req.type, req.index, req.value ?? 0n, true);
+    let kvm =
+      this.frozenFeatureMsr(req) ??
+      emulateMsrAccess(this.model, this.vcpu, req.type, req.index, req.value ?? 0n, true, withTrace);
     if (kvm.code === 'unsupported' && this.ignoreMsrs) kvm = ignored(kvm, req.type, withTrace ? trace : undefined);
     if (withTrace) trace.push(kvmTrace(kvm, req.type));
     const ok = kvm.code === 'ok';
@@ -133,15 +147,29 @@ export class SimulatedVm {
     };
   }
 
+  /** A host write that changes an immutable feature MSR after the vCPU has run: refused before any handler. */
+  private frozenFeatureMsr(req: AccessRequest): MsrOutcome | null {
+    if (req.type !== 'write' || !this.hasRun || !IMMUTABLE_AFTER_RUN.has(req.index)) return null;
+    const now = emulateMsrAccess(this.model, this.vcpu, 'read', req.index, 0n, true);
+    if (now.code === 'ok' && now.value === (req.value ?? 0n)) return null;
+    return {
+      code: 'err',
+      why: 'the vCPU has already run: KVM_SET_MSRS may not change this feature MSR any more (-EINVAL)',
+    };
+  }
+
   private guestAccess(req: AccessRequest, withTrace: boolean): AccessResult {
+    this.hasRun = true;
     const trace: TraceStep[] | undefined = withTrace ? [] : undefined;
     const { type, index } = req;
-    const packed = filterDecision(this.profile, this.filter, index, accessTypeFlag(type), trace);
-    const range = decidingPolicyRange(this.filter, packed);
-    const bit = range === null || !this.filter ? null : index - this.filter.base[(packed >>> 1) - 1];
+    const f = this.filter;
+    const packed = filterDecision(this.profile, f, index, accessTypeFlag(type), trace);
+    const k = (packed >>> 1) - 1;
+    const range = f !== null && k >= 0 ? f.source[k] : null;
+    const bit = f !== null && k >= 0 ? index - f.base[k] : null;
     let kvm: MsrOutcome | null = null;
     let reason: ExitReason | null = null;
-    if (!decisionAllowed(packed)) {
+    if ((packed & 1) === 0) {
       reason = this.profile.deniedExitReason;
       trace?.push({
         stage: 'kvm',
@@ -149,48 +177,64 @@ export class SimulatedVm {
         tone: 'deny',
       });
     } else {
-      kvm = emulateMsrAccess(this.model, this.vcpu, type, index, req.value ?? 0n, false);
+      kvm = emulateMsrAccess(this.model, this.vcpu, type, index, req.value ?? 0n, false, withTrace);
       if (kvm.code === 'unsupported' && this.ignoreMsrs) kvm = ignored(kvm, type, trace);
       trace?.push(kvmTrace(kvm, type, this.profile));
       if (kvm.code !== 'ok') reason = CODE_REASON[kvm.code];
     }
     const decision: Decision = reason === null ? 'allow' : kvm === null ? 'eperm' : 'gp';
-    const base = { type, index, host: false, decision, range, bit, kvm };
+    let exit: AccessResult['exit'] = null;
+    let result: AccessResult['result'];
+    let value: bigint | null = null;
     if (reason === null) {
-      const value = type === 'read' ? (kvm?.value ?? 0n) : null;
-      trace?.push({ stage: 'result', text: resultText(type, value), tone: 'allow' });
-      return { ...base, exit: null, result: 'ok', value, trace: trace ?? [] };
+      result = 'ok';
+      if (type === 'read') value = kvm?.value ?? 0n;
+    } else if ((this.exitBits & EXIT_REASON_BIT[reason]) === 0) {
+      result = 'gp';
+      if (trace) {
+        const why = `exit reason ${reason.toUpperCase()} not enabled in KVM_CAP_X86_USER_SPACE_MSR: KVM injects #GP(0)`;
+        trace.push({ stage: 'exit', text: why, tone: 'deny' });
+      }
+    } else {
+      const reply = req.reply ?? this.defaultReply[type];
+      exit = { reason, reply };
+      if (trace) trace.push(exitTrace(type, reason, index, req.value ?? 0n), replyTrace(type, reply));
+      if (reply.error) result = 'gp';
+      else {
+        result = 'ok';
+        if (type === 'read') value = reply.data;
+      }
     }
-    if ((this.exitMask & BigInt(EXIT_REASON_BIT[reason])) === 0n) {
-      trace?.push({
-        stage: 'exit',
-        text: `exit reason ${reason.toUpperCase()} not enabled in KVM_CAP_X86_USER_SPACE_MSR: KVM injects #GP(0)`,
-        tone: 'deny',
+    if (trace) {
+      const ok = result === 'ok';
+      trace.push({
+        stage: 'result',
+        text: ok ? resultText(type, value) : 'the guest takes #GP(0)',
+        tone: ok ? 'allow' : 'deny',
       });
-      trace?.push({ stage: 'result', text: 'the guest takes #GP(0)', tone: 'deny' });
-      return { ...base, exit: null, result: 'gp', value: null, trace: trace ?? [] };
     }
-    const reply = req.reply ?? this.defaultReply[type];
-    const exitName = type === 'read' ? 'KVM_EXIT_X86_RDMSR' : 'KVM_EXIT_X86_WRMSR';
-    trace?.push({
-      stage: 'exit',
-      text: `${exitName} to user space, reason ${reason.toUpperCase()}, index ${hex32(index)}${type === 'write' ? `, data ${hex64(req.value ?? 0n)}` : ''}`,
-      tone: 'neutral',
-    });
-    if (reply.error) {
-      trace?.push({ stage: 'vmm', text: 'the VMM sets error = 1', tone: 'deny' });
-      trace?.push({ stage: 'result', text: 'on the next KVM_RUN KVM injects #GP(0)', tone: 'deny' });
-      return { ...base, exit: { reason, reply }, result: 'gp', value: null, trace: trace ?? [] };
-    }
-    const value = type === 'read' ? reply.data : null;
-    trace?.push({
-      stage: 'vmm',
-      text: type === 'read' ? `the VMM answers data = ${hex64(reply.data)}` : 'the VMM accepts the write (error = 0)',
-      tone: 'allow',
-    });
-    trace?.push({ stage: 'result', text: resultText(type, value), tone: 'allow' });
-    return { ...base, exit: { reason, reply }, result: 'ok', value, trace: trace ?? [] };
+    return { type, index, host: false, decision, exit, result, value, range, bit, kvm, trace: trace ?? NO_TRACE };
   }
+}
+
+const NO_TRACE: TraceStep[] = [];
+
+function exitTrace(type: AccessType, reason: ExitReason, index: number, data: bigint): TraceStep {
+  const name = type === 'read' ? 'KVM_EXIT_X86_RDMSR' : 'KVM_EXIT_X86_WRMSR';
+  const tail = type === 'write' ? `, data ${hex64(data)}` : '';
+  return {
+    stage: 'exit',
+    text: `${name} to user space, reason ${reason.toUpperCase()}, index ${hex32(index)}${tail}`,
+    tone: 'neutral',
+  };
+}
+
+function replyTrace(type: AccessType, reply: VmmReply): TraceStep {
+  if (reply.error)
+    return { stage: 'vmm', text: 'the VMM sets error = 1: KVM injects #GP(0) on the next KVM_RUN', tone: 'deny' };
+  const text =
+    type === 'read' ? `the VMM answers data = ${hex64(reply.data)}` : 'the VMM accepts the write (error = 0)';
+  return { stage: 'vmm', text, tone: 'allow' };
 }
 
 function resultText(type: AccessType, value: bigint | null): string {
