@@ -275,3 +275,17 @@ describe('pipeline details', () => {
     expect(out[5]).toMatchObject({ decision: 'gp', exit: { reason: 'inval' } });
   });
 });
+
+describe('the 6.12 UNSUPPORTED split', () => {
+  it('a feature-gated MSR the vCPU lacks exits UNKNOWN on 6.12 and INVAL before', () => {
+    const steps = [{ op: 'rdmsr', index: '0x10a' }];
+    expect(run({ profile: 'linux-6.12', exits: 7, steps })[0]).toMatchObject({
+      decision: 'gp',
+      exit: { reason: 'unknown' },
+    });
+    expect(run({ profile: 'linux-6.0', exits: 7, steps })[0]).toMatchObject({
+      decision: 'gp',
+      exit: { reason: 'inval' },
+    });
+  });
+});

@@ -37,15 +37,16 @@ function holds(c: Condition, model: VcpuModel, state: VcpuState): boolean {
 }
 
 /** `absent` is UNSUPPORTED on kernels that split the codes; the catalogue is the newest kernel's, so it is here. */
-function failure(code: FailCode, why: string): MsrOutcome {
-  return { code: code === 'err' ? 'err' : 'unsupported', why };
+function failure(code: FailCode, why: string, state: VcpuState): MsrOutcome {
+  if (code === 'absent') return { code: state.absentCode, why };
+  return { code, why };
 }
 
 function failedGate(gates: Gate[] | undefined, model: VcpuModel, state: VcpuState, host: boolean): MsrOutcome | null {
   if (!gates) return null;
   for (const g of gates) {
     if (host && g.guestOnly) continue;
-    if (!holds(g.unless, model, state)) return failure(g.code, g.why);
+    if (!holds(g.unless, model, state)) return failure(g.code, g.why, state);
   }
   return null;
 }
@@ -81,7 +82,7 @@ function read(
   const r = rule.do;
   switch (r.kind) {
     case 'fail':
-      return failure(r.code, r.why);
+      return failure(r.code, r.why, state);
     case 'constant':
       return { code: 'ok', value: r.value, why: explain ? `${def.name} reads as the constant ${hex64(r.value)}` : '' };
     case 'tsc':
@@ -112,7 +113,7 @@ function write(
   const gate = failedGate(rule.gates, model, state, host);
   if (gate) return gate;
   const effect = rule.do;
-  if (effect.kind === 'fail') return failure(effect.code, effect.why);
+  if (effect.kind === 'fail') return failure(effect.code, effect.why, state);
   for (const v of rule.values ?? []) {
     if (host && v.guestOnly) continue;
     if ('reserved' in v) {

@@ -81,7 +81,7 @@ export class SimulatedVm {
     this.model = getVcpuModel(config.vcpu);
     this.ignoreMsrs = config.ignoreMsrs;
     this.defaultReply = config.vmm;
-    this.vcpu = createVcpuState(this.model);
+    this.vcpu = createVcpuState(this.model, this.profile.absentIsUnsupported);
   }
 
   /** KVM_X86_SET_MSR_FILTER (or the allow list's clear + add-range calls). */
