@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
+  DEFAULT_SHARE_BASE,
+  ExportError,
   getProfile,
   InputError,
   isProfileId,
@@ -7,19 +9,22 @@ import {
   PROFILE_IDS,
   parseJsonText,
   policyFromJson,
-  policyToJson,
   resultsToJsonLines,
   runScenario,
+  ShareLinkError,
   scenarioFromJson,
   validatePolicy,
 } from '../core/index';
-import { EXPORT_TARGETS, exportPolicy, importFromUrl, isExportTarget } from './exports';
+import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
 
 export const USAGE = `usage:
   msrfilter run [--kvm] [--trace] SCENARIO.json     simulate (or run on /dev/kvm); JSON Lines on stdout
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
-  msrfilter export POLICY.json --to ${EXPORT_TARGETS.join('|')}   write the policy as code, JSON or a share link
-  msrfilter import URL                                 decode a share link into msr-filter/1 JSON
+  msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
+                                                      write a policy (or a scenario's filter and exit mask) as a
+                                                      C program, Rust, JSON, or a share URL of the whole document
+  msrfilter import URL [--scenario]                   decode a share link (URL, #v1.… or v1.…; - reads stdin)
+                                                      into msr-filter/1 JSON, or with --scenario msr-scenario/1
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
 A file argument of - reads standard input.`;
 
@@ -49,14 +54,15 @@ function parseArgs(argv: string[]) {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--kvm' || a === '--trace' || a === '--help' || a === '-h') flags.set(a.replace(/^-+/, ''), true);
-    else if (a === '--profile' || a === '--to') {
+    if (a === '--kvm' || a === '--trace' || a === '--scenario' || a === '--help' || a === '-h') {
+      flags.set(a.replace(/^-+/, ''), true);
+    } else if (a === '--profile' || a === '--to' || a === '--base') {
       const v = argv[++i];
       if (v === undefined) usageError(`${a} needs a value`);
       flags.set(a.slice(2), v);
     } else if (a.startsWith('--') && a.includes('=')) {
-      const [k, v] = a.slice(2).split('=', 2);
-      flags.set(k, v);
+      const eq = a.indexOf('=');
+      flags.set(a.slice(2, eq), a.slice(eq + 1));
     } else if (a.startsWith('-') && a !== '-') usageError(`unknown option ${a}`);
     else positional.push(a);
   }
@@ -117,18 +123,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'export': {
-      const text = readInput(io, rest[0], 'policy');
       const to = flags.get('to');
       if (typeof to !== 'string' || !isExportTarget(to)) usageError(`--to must be one of ${EXPORT_TARGETS.join(', ')}`);
-      const policy = policyFromJson(parseJsonText(text, rest[0]));
-      io.stdout(exportPolicy(policy, to));
+      const base = flags.get('base');
+      if (base !== undefined && (typeof base !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(base))) {
+        usageError(`--base must be a URL such as ${DEFAULT_SHARE_BASE}`);
+      }
+      const profileId = flags.get('profile');
+      if (profileId !== undefined && !isProfileId(profileId)) {
+        usageError(`unknown profile ${JSON.stringify(profileId)} (known: ${PROFILE_IDS.join(', ')})`);
+      }
+      const text = readInput(io, rest[0], 'policy or scenario');
+      const source = readExportSource(parseJsonText(text, rest[0]));
+      try {
+        const out = exportSource(source, to, { base: base as string | undefined, profile: profileId });
+        for (const note of out.notes) io.stderr(`msrfilter: note: ${note}\n`);
+        io.stdout(out.text);
+      } catch (e) {
+        if (e instanceof ExportError || (e instanceof ShareLinkError && e.kind === 'unencodable')) {
+          throw new CliExit(1, `msrfilter: cannot export to ${to}: ${e.message}`);
+        }
+        throw e;
+      }
       return 0;
     }
     case 'import': {
-      const url = rest[0];
-      if (!url) usageError('missing share URL');
-      const policy = importFromUrl(url);
-      io.stdout(`${JSON.stringify(policyToJson(policy), null, 2)}\n`);
+      const arg = rest[0];
+      if (!arg) usageError('missing share URL');
+      const link = arg === '-' ? readInput(io, '-', 'share link') : arg;
+      try {
+        const out = importFromUrl(link, { scenario: flags.has('scenario') });
+        for (const note of out.notes) io.stderr(`msrfilter: note: ${note}\n`);
+        io.stdout(out.text);
+      } catch (e) {
+        if (e instanceof ShareLinkError) throw new CliExit(2, `msrfilter: ${e.message}`);
+        throw e;
+      }
       return 0;
     }
     default:
@@ -148,6 +178,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (e instanceof InputError) {
       io.stderr(`${e.message}\n`);
       return 2;
+    }
+    if (e instanceof ShareLinkError) {
+      io.stderr(`msrfilter: ${e.message}\n`);
+      return e.kind === 'unencodable' ? 1 : 2;
+    }
+    if (e instanceof ExportError) {
+      io.stderr(`msrfilter: ${e.message}\n`);
+      return 1;
     }
     io.stderr(`msrfilter: internal error: ${(e as Error).message}\n`);
     return 70;

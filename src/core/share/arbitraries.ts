@@ -8,6 +8,7 @@ import type { FilterPolicy, FilterRange } from '../policy/types';
 import { PROFILE_IDS } from '../profiles/profiles';
 import type { Scenario, Step, VmmReply } from '../scenario/types';
 import { VCPU_MODEL_IDS } from '../vcpu/models';
+import { base64urlEncode } from './bytes';
 import type { Expectation, ShareDocument } from './document';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -127,3 +128,17 @@ export const arbDocument: fc.Arbitrary<ShareDocument> = fc.record(
   { scenario: arbScenario, expectations: fc.array(arbExpectation, { maxLength: 14 }) },
   { requiredKeys: ['scenario'] },
 );
+
+/**
+ * An exact, fast fingerprint of a document for property tests (vitest's deep equality walks typed arrays element
+ * by element): bigints, Uint8Arrays and keys present with the value undefined are all told apart.
+ */
+export function fingerprint(doc: unknown): string {
+  return JSON.stringify(doc, (_key, value: unknown) => {
+    if (value === undefined) return '<undefined>';
+    if (typeof value === 'bigint') return `<bigint ${value.toString(16)}>`;
+    if (value instanceof Uint8Array) return `<u8 ${base64urlEncode(value)}>`;
+    if (ArrayBuffer.isView(value)) return '<other typed array>';
+    return value;
+  });
+}

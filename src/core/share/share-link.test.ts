@@ -5,7 +5,7 @@ import { PRESETS } from '../presets';
 import { PROFILE_IDS } from '../profiles/profiles';
 import type { Scenario } from '../scenario/types';
 import { VCPU_MODEL_IDS } from '../vcpu/models';
-import { arbDocument, arbPolicy } from './arbitraries';
+import { arbDocument, arbPolicy, fingerprint } from './arbitraries';
 import { base64urlDecode, base64urlEncode, crc32, utf8Decode, utf8Encode } from './bytes';
 import { deflateRaw } from './deflate';
 import { normalizeShareDocument, type ShareDocument, shareDocumentFromJson, shareDocumentToJson } from './document';
@@ -31,20 +31,6 @@ const bare = (over: Partial<Scenario> = {}): Scenario => ({
   steps: [],
   ...over,
 });
-
-/**
- * An exact, fast fingerprint of a document for property tests (vitest's deep equality walks typed arrays element
- * by element): bigints, Uint8Arrays and keys present with the value undefined are all told apart.
- */
-function fingerprint(doc: unknown): string {
-  return JSON.stringify(doc, function (this: unknown, _key, value: unknown) {
-    if (value === undefined) return '<undefined>';
-    if (typeof value === 'bigint') return `<bigint ${value.toString(16)}>`;
-    if (value instanceof Uint8Array) return `<u8 ${base64urlEncode(value)}>`;
-    if (ArrayBuffer.isView(value)) return '<other typed array>';
-    return value;
-  });
-}
 
 function roundTrip(doc: ShareDocument): ShareDocument {
   return decodeShareFragment(encodeShareFragment(doc));
@@ -97,6 +83,15 @@ describe('byte helpers', () => {
 
   it('CRC-32 is the standard one', () => {
     expect(crc32(utf8Encode('123456789'))).toBe(0xcbf43926);
+  });
+});
+
+describe('test fingerprints', () => {
+  it('tell apart what deep equality would: absent and undefined keys, arrays and Uint8Arrays, bigints', () => {
+    expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 1, b: undefined }));
+    expect(fingerprint({ b: [1, 2] })).not.toBe(fingerprint({ b: Uint8Array.from([1, 2]) }));
+    expect(fingerprint({ b: 1n })).not.toBe(fingerprint({ b: 1 }));
+    expect(fingerprint({ b: Uint8Array.from([1, 2]) })).toBe(fingerprint({ b: Uint8Array.from([1, 2]) }));
   });
 });
 
@@ -414,6 +409,10 @@ describe('bad links give a ShareLinkError that says what is wrong', () => {
     const e = errorOf(() => decodeShareFragment(`v1.${'A'.repeat(SHARE_LINK_LIMITS.maxFragmentChars)}`));
     expect(e.kind).toBe('oversized');
     expect(e.message).toMatch(/characters long/);
+    // The cap counts the fragment, not the '#' (location.hash has it), and is checked before anything else.
+    const atCap = `v1.${'A'.repeat(SHARE_LINK_LIMITS.maxFragmentChars - 3)}`;
+    expect(errorOf(() => decodeShareFragment(`#${atCap}`)).kind).not.toBe('oversized');
+    expect(errorOf(() => decodeShareFragment(`v1.${' '.repeat(10_000_000)}`)).kind).toBe('oversized');
   });
 
   it('the encoder refuses what the decoder would refuse, with a message', () => {

@@ -101,14 +101,14 @@ export function decodeShareFragment(fragment: string): ShareDocument {
 
 function decodeUnsafe(fragment: string): ShareDocument {
   if (typeof fragment !== 'string') throw new ShareLinkError('foreign', 'A share link must be text.');
-  if (fragment.length > SHARE_LINK_LIMITS.maxFragmentChars) {
+  let text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  if (text.length > SHARE_LINK_LIMITS.maxFragmentChars) {
     throw new ShareLinkError(
       'oversized',
-      `This link is ${fragment.length} characters long; the playground only opens links of up to ` +
+      `This link is ${text.length} characters long; the playground only opens links of up to ` +
         `${SHARE_LINK_LIMITS.maxFragmentChars} characters.`,
     );
   }
-  let text = fragment.startsWith('#') ? fragment.slice(1) : fragment;
   text = text.replace(/\s+/g, '');
   if (text === '') throw new ShareLinkError('empty', 'This link has nothing after the #: it holds no document.');
   const m = TAG.exec(text);

@@ -42,6 +42,8 @@ export type ValueCheckId =
   | 'misc-features'
   | 'tsc-aux'
   | 'async-pf-en'
+  | 'async-pf-gpa'
+  | 'pv-eoi-gpa'
   | 'efer-reserved';
 
 export type ValueRule =
@@ -101,6 +103,8 @@ export interface MsrDefinition {
   /** Host-initiated accesses that differ from the guest's (KVM_GET_MSRS / KVM_SET_MSRS). */
   hostRead?: MsrAccessRule<ReadValue>;
   hostWrite?: MsrAccessRule<WriteEffect>;
+  /** Another MSR whose state this one shares (KVM keeps one variable for both): reads and writes go there. */
+  storage?: number;
   /** The value changes without a write (the TSC); differential tests do not compare it. */
   volatile?: boolean;
   /** VMX or SVM can pass guest accesses through to hardware; a denying filter forces interception. */

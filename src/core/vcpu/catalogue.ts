@@ -582,19 +582,31 @@ add({
 export const X2APIC_WINDOW: readonly [number, number] = [0x800, 0x8ff];
 
 // --- KVM paravirtual ------------------------------------------------------------------------------------------------------
-const pvAny = (index: number, name: string, meaning: string) =>
-  add({ index, name, meaning, group: 'kvm-pv', read: stored, write: store });
+const pvEntry = (index: number, name: string, meaning: string): Entry => ({
+  index,
+  name,
+  meaning,
+  group: 'kvm-pv',
+  read: stored,
+  write: store,
+});
+const pvAny = (index: number, name: string, meaning: string) => add(pvEntry(index, name, meaning));
 pvAny(0x11, 'MSR_KVM_WALL_CLOCK', 'kvmclock wall clock GPA (legacy)');
 pvAny(0x12, 'MSR_KVM_SYSTEM_TIME', 'kvmclock per-vCPU time GPA (legacy)');
-pvAny(0x4b564d00, 'MSR_KVM_WALL_CLOCK_NEW', 'kvmclock wall clock GPA');
-pvAny(0x4b564d01, 'MSR_KVM_SYSTEM_TIME_NEW', 'kvmclock per-vCPU time GPA');
+// KVM keeps one variable for each pair (kvm->arch.wall_clock, vcpu->arch.time): the new MSR reads what the old wrote.
+add({ ...pvEntry(0x4b564d00, 'MSR_KVM_WALL_CLOCK_NEW', 'kvmclock wall clock GPA'), storage: 0x11 });
+add({ ...pvEntry(0x4b564d01, 'MSR_KVM_SYSTEM_TIME_NEW', 'kvmclock per-vCPU time GPA'), storage: 0x12 });
 add({
   index: 0x4b564d02,
   name: 'MSR_KVM_ASYNC_PF_EN',
   meaning: 'async page fault enable (needs an in-kernel LAPIC to enable)',
   group: 'kvm-pv',
   read: stored,
-  write: checked({ reserved: 0x30n, why: 'bits 5:4 of MSR_KVM_ASYNC_PF_EN are reserved' }, { check: 'async-pf-en' }),
+  write: checked(
+    { reserved: 0x30n, why: 'bits 5:4 of MSR_KVM_ASYNC_PF_EN are reserved' },
+    { check: 'async-pf-en' },
+    { check: 'async-pf-gpa' },
+  ),
 });
 add({
   index: 0x4b564d03,
@@ -610,7 +622,8 @@ add({
   meaning: 'paravirtual EOI enable (4-byte aligned GPA)',
   group: 'kvm-pv',
   read: stored,
-  write: checked({ reserved: 0x6n, why: 'the PV EOI address must be 4-byte aligned' }),
+  // kvm_lapic_set_pv_eoi(): IS_ALIGNED(data & ~1, 4), so only bit 1 is refused (0x4 and 0x5 are accepted).
+  write: checked({ reserved: 0x2n, why: 'the PV EOI address must be 4-byte aligned' }, { check: 'pv-eoi-gpa' }),
 });
 add({
   index: 0x4b564d05,

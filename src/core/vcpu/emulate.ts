@@ -62,7 +62,7 @@ function canonicalize(v: bigint): bigint {
 }
 
 function storedValue(def: MsrDefinition, model: VcpuModel, state: VcpuState): bigint {
-  const v = state.values.get(def.index);
+  const v = state.values.get(def.storage ?? def.index);
   if (v !== undefined) return v;
   if (def.index === 0x1b) return model.apicBaseReset;
   if (def.index === 0xc0000080) return model.longMode ? 0xd01n : 0n;
@@ -134,22 +134,22 @@ function write(
     case 'ignore':
       return { code: 'ok', why: effect.why };
     case 'store':
-      state.values.set(def.index, value);
+      state.values.set(def.storage ?? def.index, value);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value)}` : '' };
     case 'canonicalize':
-      state.values.set(def.index, canonicalize(value));
+      state.values.set(def.storage ?? def.index, canonicalize(value));
       return {
         code: 'ok',
         why: explain ? `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` : '',
       };
     case 'masked':
-      state.values.set(def.index, value & effect.mask);
+      state.values.set(def.storage ?? def.index, value & effect.mask);
       return {
         code: 'ok',
         why: explain ? `${def.name} := ${hex64(value & effect.mask)} (bits outside ${hex64(effect.mask)} dropped)` : '',
       };
     case 'low32':
-      state.values.set(def.index, value & 0xffff_ffffn);
+      state.values.set(def.storage ?? def.index, value & 0xffff_ffffn);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` : '' };
     case 'tsc':
       state.values.set(0x10, (value - state.tsc) & U64);
@@ -157,12 +157,12 @@ function write(
     case 'tsc-adjust':
       if (!model.features.has('tsc_adjust'))
         return { code: 'ok', why: 'no TSC_ADJUST in CPUID: the write is silently ignored' };
-      state.values.set(def.index, value);
+      state.values.set(def.storage ?? def.index, value);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value)}` : '' };
     case 'efer': {
       const old = storedValue(def, model, state);
       const next = (value & ~EFER_LMA) | (old & EFER_LMA);
-      state.values.set(def.index, next);
+      state.values.set(def.storage ?? def.index, next);
       return { code: 'ok', why: explain ? `EFER := ${hex64(next)} (LMA is kept by KVM)` : '' };
     }
   }

@@ -7,6 +7,14 @@ type Check = (value: bigint, model: VcpuModel, state: VcpuState, index: number, 
 
 const VALID_MEMTYPES = new Set([0n, 1n, 4n, 5n, 6n]);
 
+/**
+ * The guest memory both vCPU models run with (the oracle's VM: one 2 MiB slot at GPA 0). KVM validates some PV
+ * structures' guest-physical addresses with kvm_gfn_to_hva_cache_init(), which fails (-EFAULT) outside every memslot.
+ */
+export const GUEST_MEMORY_BYTES = 0x20_0000n;
+const inGuestMemory = (gpa: bigint, len: bigint) => gpa + len <= GUEST_MEMORY_BYTES;
+const ASYNC_PF_ENABLED_AS_INT = 0x9n; // KVM_ASYNC_PF_ENABLED | KVM_ASYNC_PF_DELIVERY_AS_INT
+
 function physReserved(model: VcpuModel): bigint {
   return ~((1n << BigInt(model.maxPhysAddr)) - 1n) & 0xffff_ffff_ffff_ffffn;
 }
@@ -101,6 +109,14 @@ const CHECKS: Record<ValueCheckId, Check> = {
   },
   'misc-features': (v) => (v & ~1n ? 'only CPUID_FAULT (bit 0) exists' : null),
   'async-pf-en': (v, m) => (v !== 0n && !m.lapicInKernel ? 'async page faults need an in-kernel LAPIC' : null),
+  // kvm_pv_enable_async_pf() stores msr_en_val *before* it maps the GPA: a refused value is kept (measured on 6.18).
+  'async-pf-gpa': (v, _m, s, index) => {
+    if ((v & ASYNC_PF_ENABLED_AS_INT) !== ASYNC_PF_ENABLED_AS_INT || inGuestMemory(v & ~0x3fn, 8n)) return null;
+    s.values.set(index, v);
+    return 'the async PF area is outside guest memory (KVM keeps the value but fails the write)';
+  },
+  // kvm_lapic_set_pv_eoi(): with bit 0 set the byte at the GPA must be guest memory; nothing is stored otherwise.
+  'pv-eoi-gpa': (v) => (v & 1n && !inGuestMemory(v & ~1n, 1n) ? 'the PV EOI byte is outside guest memory' : null),
   'tsc-aux': (v, m) =>
     !m.amdCompatible && v >> 32n !== 0n ? 'bits 63:32 must be 0 on an Intel-compatible vCPU' : null,
 };

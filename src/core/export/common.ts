@@ -1,0 +1,138 @@
+import { KVM_MSR_FILTER_MAX_RANGES } from '../constants';
+import { validatePolicy } from '../filter/validate';
+import { hex32 } from '../numbers';
+import { MAX_BITMAP_BYTES_READ } from '../policy/policy-json';
+import type { FilterPolicy, FilterRange } from '../policy/types';
+import { getProfile, NEWEST_PROFILE } from '../profiles/profiles';
+import type { ProfileId } from '../profiles/types';
+
+/** A policy that cannot be written as code: more ranges than struct kvm_msr_filter has room for. */
+export class ExportError extends Error {
+  constructor(
+    readonly place: string,
+    readonly reason: string,
+  ) {
+    super(`${place}: ${reason}`);
+    this.name = 'ExportError';
+  }
+}
+
+export interface ExportOptions {
+  /** The KVM_CAP_X86_USER_SPACE_MSR exit-reason mask to enable first; null or absent: the capability is left off. */
+  exits?: bigint | null;
+  /** A title for the header comment; default the policy's name. */
+  name?: string;
+  /** The profile whose verdict the header comment states; default the newest. */
+  profile?: ProfileId;
+}
+
+export function checkRepresentable(policy: FilterPolicy): void {
+  if (policy.ranges.length > KVM_MSR_FILTER_MAX_RANGES) {
+    throw new ExportError(
+      `ranges[${KVM_MSR_FILTER_MAX_RANGES}]`,
+      `struct kvm_msr_filter has room for ${KVM_MSR_FILTER_MAX_RANGES} ranges; this policy has ` +
+        `${policy.ranges.length}, and a 17th cannot be passed to the kernel`,
+    );
+  }
+}
+
+/**
+ * How many 64-bit words to emit for a range's bitmap: the BITS_TO_LONGS(nmsrs) * sizeof(long) bytes the kernel
+ * copies; none for nmsrs 0 (the kernel skips the range and never reads the pointer). A count so large that the
+ * kernel refuses it before reading the bitmap (past 0x10000 bytes) gets only the bytes the policy holds.
+ */
+export function bitmapWordCount(r: FilterRange): number {
+  if (r.nmsrs === 0) return 0;
+  const kernelWords = Math.ceil(r.nmsrs / 64);
+  if (kernelWords * 8 <= MAX_BITMAP_BYTES_READ) return kernelWords;
+  return Math.max(1, Math.ceil(Math.min(r.bitmap.length, MAX_BITMAP_BYTES_READ) / 8));
+}
+
+/** The bitmap as little-endian 64-bit words (x86-64's view of the bytes), `count` of them. */
+export function bitmapWords(r: FilterRange, count: number): bigint[] {
+  const limit = Math.min(r.bitmap.length, Math.ceil(r.nmsrs / 8), count * 8);
+  const words: bigint[] = new Array(count).fill(0n);
+  for (let i = 0; i < limit; i++) {
+    if (r.bitmap[i]) words[i >> 3] |= BigInt(r.bitmap[i]) << BigInt((i & 7) * 8);
+  }
+  return words;
+}
+
+export interface WordRun {
+  first: number;
+  last: number;
+  value: bigint;
+}
+
+/** Runs of equal non-zero words (zero words are left to static zero-initialisation). */
+export function nonZeroRuns(words: readonly bigint[]): WordRun[] {
+  const runs: WordRun[] = [];
+  for (let i = 0; i < words.length; ) {
+    let j = i;
+    while (j + 1 < words.length && words[j + 1] === words[i]) j++;
+    if (words[i] !== 0n) runs.push({ first: i, last: j, value: words[i] });
+    i = j + 1;
+  }
+  return runs;
+}
+
+export function hex64Word(v: bigint): string {
+  return `0x${v.toString(16).padStart(16, '0')}`;
+}
+
+/** Text safe inside a one-line comment in C or Rust: no line breaks, no comment delimiters, no trigraphs. */
+export function commentText(s: string): string {
+  let flat = '';
+  let inBreak = false;
+  for (const ch of s) {
+    const c = ch.codePointAt(0) ?? 0;
+    const isBreak = c < 0x20 || c === 0x7f || c === 0x2028 || c === 0x2029;
+    if (!isBreak) flat += ch;
+    else if (!inBreak) flat += ' ';
+    inBreak = isBreak;
+  }
+  return flat
+    .replace(/\/\*/g, '/ *')
+    .replace(/\*\//g, '* /')
+    .replace(/\?(?=\?)/g, '? ');
+}
+
+const FLAG_NAMES: Record<number, string> = { 1: 'READ', 2: 'WRITE', 3: 'READ|WRITE' };
+
+/** One line naming a range: its index, flags, span and comment. */
+export function describeRange(r: FilterRange, i: number): string {
+  const flags = FLAG_NAMES[r.flags] ?? `flags 0x${(r.flags >>> 0).toString(16)}`;
+  const comment = r.comment ? ` "${commentText(r.comment)}"` : '';
+  if (r.nmsrs === 0) return `ranges[${i}]${comment}: ${flags}, base ${hex32(r.base)}, nmsrs 0 (ignored by the kernel)`;
+  const last = r.base + r.nmsrs - 1;
+  const span =
+    last > 0xffff_ffff
+      ? `MSRs ${hex32(r.base)} and up (base + nmsrs wraps past 0xffffffff)`
+      : r.nmsrs === 1
+        ? `MSR ${hex32(r.base)}`
+        : `MSRs ${hex32(r.base)}-${hex32(last)}`;
+  return `ranges[${i}]${comment}: ${flags}, ${span}, nmsrs 0x${r.nmsrs.toString(16)}`;
+}
+
+/** What the profile's kernel will answer, and the notes worth knowing, as comment lines. */
+export function verdictLines(policy: FilterPolicy, profileId: ProfileId = NEWEST_PROFILE): string[] {
+  const profile = getProfile(profileId);
+  const v = validatePolicy(policy, profile);
+  const lines = [
+    v.error
+      ? `Expected on ${profile.label}: refused with ${v.error.errno}: ${commentText(v.error.message)}`
+      : `Expected on ${profile.label}: accepted (${v.accepted.length} active range${v.accepted.length === 1 ? '' : 's'}).`,
+  ];
+  for (const note of v.notes) lines.push(`Note: ${commentText(note)}`);
+  return lines;
+}
+
+export function describeExitMask(mask: bigint): string {
+  const names: string[] = [];
+  if (mask & 1n) names.push('INVAL');
+  if (mask & 2n) names.push('UNKNOWN');
+  if (mask & 4n) names.push('FILTER');
+  const unknown = mask & ~7n;
+  if (unknown) names.push(`unknown bits 0x${unknown.toString(16)}`);
+  return names.length ? names.join(' | ') : 'none';
+}
