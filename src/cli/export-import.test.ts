@@ -92,11 +92,11 @@ describe('msrfilter export', () => {
   it('--to url prints a full URL, on the default base or on --base', async () => {
     const r = await cli(['export', 'p.json', '--to', 'url'], files);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:5173\/#v1\.[A-Za-z0-9_-]+\n$/);
+    expect(r.stdout).toMatch(/^http:\/\/127\.0\.0\.1:5173\/#v2\.[A-Za-z0-9_-]+\n$/);
     const b = await cli(['export', 'p.json', '--to', 'url', '--base', 'https://play.example/msr/?a=b#old'], files);
-    expect(b.stdout).toMatch(/^https:\/\/play\.example\/msr\/\?a=b#v1\.[A-Za-z0-9_-]+\n$/);
+    expect(b.stdout).toMatch(/^https:\/\/play\.example\/msr\/\?a=b#v2\.[A-Za-z0-9_-]+\n$/);
     const eq = await cli(['export', 'p.json', '--to=url', '--base=https://play.example/?x=1&y=2'], files);
-    expect(eq.stdout.startsWith('https://play.example/?x=1&y=2#v1.')).toBe(true);
+    expect(eq.stdout.startsWith('https://play.example/?x=1&y=2#v2.')).toBe(true);
     expect(b.stdout.split('#')[1]).toBe(r.stdout.split('#')[1]);
   });
 
@@ -194,7 +194,14 @@ describe('msrfilter import', () => {
   });
 
   it('a bad link exits 2 with one line: the ShareLinkError message', async () => {
-    const good = encodeShareFragment({ scenario: PRESETS[1].scenario });
+    // Not a preset (whose link is a few characters): long enough to cut and damage.
+    const ranges = Array.from({ length: 4 }, (_, i) => ({
+      flags: 3,
+      base: 0x1000 * i,
+      nmsrs: 512,
+      bitmap: Uint8Array.from({ length: 64 }, (_, j) => (j * 37 + i * 11) & 0xff),
+    }));
+    const good = encodeShareFragment({ scenario: { ...PRESETS[1].scenario, filter: { flags: 1, ranges } } });
     const cases: [string, RegExp][] = [
       [`http://127.0.0.1:5173/#${good.slice(0, 30)}`, /incomplete/],
       ['https://example.org/#section-2', /not an MSR Filter Playground document/],

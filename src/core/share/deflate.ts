@@ -2,8 +2,8 @@ import { deflateSync, Inflate } from 'fflate';
 import { ShareLinkError } from './errors';
 
 /** Raw DEFLATE (no zlib or gzip header) at level 9, the smallest fflate makes. */
-export function deflateRaw(data: Uint8Array): Uint8Array {
-  return deflateSync(data, { level: 9 });
+export function deflateRaw(data: Uint8Array, dictionary?: Uint8Array): Uint8Array {
+  return deflateSync(data, dictionary ? { level: 9, dictionary } : { level: 9 });
 }
 
 /** Input is fed to the inflater this many bytes at a time, so no single step can expand by more than ~1032x this. */
@@ -17,11 +17,11 @@ class TooBig extends Error {}
  * ShareLinkError: `truncated` when the stream ends early, `corrupt` when it is not DEFLATE,
  * `decompression-bomb` past the cap.
  */
-export function inflateRawBounded(data: Uint8Array, maxBytes: number): Uint8Array {
+export function inflateRawBounded(data: Uint8Array, maxBytes: number, dictionary?: Uint8Array): Uint8Array {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let finished = false;
-  const inflater = new Inflate((chunk, final) => {
+  const inflater = new Inflate(dictionary ? { dictionary } : {}, (chunk, final) => {
     total += chunk.length;
     if (total > maxBytes) throw new TooBig();
     if (chunk.length) chunks.push(chunk);

@@ -19,7 +19,7 @@ import {
   SHARE_LINK_VERSION,
   shareUrl,
 } from './share-link';
-import { V1_PROFILES, V1_VCPUS } from './v1';
+import { encodeV1, V1_PROFILES, V1_VCPUS } from './v1';
 
 const bare = (over: Partial<Scenario> = {}): Scenario => ({
   profile: 'linux-6.12',
@@ -340,20 +340,63 @@ const GOLDEN: readonly (readonly [string, string, ShareDocument])[] = [
   ],
 ];
 
+/** v2 fragments of the GOLDEN documents, fixed when v2 was made: they must decode forever. */
+const V2_GOLDEN_FIXED: readonly (readonly [string, string])[] = [
+  ['minimal', 'v2.Y2BhYDhQDgA'],
+  ['QEMU default', 'v2.IyANAA'],
+  ['selftest deny filter', 'v2.G2reAQA'],
+  [
+    'rich document with invalid values',
+    'v2.s2dk5GfsffD7-p-776_dY2SQds_PAfpH4VHDFIXDe_IOr08-vCPl8EqFD_NnNLCy5mZWpKYw84JDloOR09XNNUhBTSE5H-wR_sYEZrDP2RnACjj_MG9RYZBZIM3GxMgGjBAmZhZWsDq484AhycQABMysjAwNlIaF8CYA',
+  ],
+];
+
 describe('golden links (v1, frozen)', () => {
   it.each(GOLDEN.map((g) => [...g]))('%s decodes to its fixed document', (_name, fragment, doc) => {
     expect(decodeShareFragment(fragment)).toStrictEqual(doc);
   });
 
-  // The encoder is deterministic: while v1 is the version written, it reproduces the goldens byte for byte. If a
-  // deliberate change (a v2, a new fflate) breaks only this test, delete it; the test above must never fail.
-  it.each(GOLDEN.map((g) => [...g]))('%s is still what the encoder writes', (_name, fragment, doc) => {
+  // v1's layout is v2's body: deflating the body without the dictionary still reproduces the v1 goldens.
+  it.each(GOLDEN.map((g) => [...g]))('%s is still what the v1 layout writes', (_name, fragment, doc) => {
+    expect(`v1.${base64urlEncode(deflateRaw(encodeV1(doc)))}`).toBe(fragment);
+  });
+});
+
+describe('golden links (v2, frozen: v1 body + the preset dictionary)', () => {
+  const V2_GOLDEN = GOLDEN.map(([name, , doc]) => [name, encodeShareFragment(doc), doc] as const);
+  it('new links are written as v2', () => {
+    for (const [, fragment] of V2_GOLDEN) expect(fragment.startsWith('v2.')).toBe(true);
+  });
+  it.each(V2_GOLDEN_FIXED.map((g) => [...g]))('%s decodes to its fixed document', (name, fragment) => {
+    const doc = GOLDEN.find((g) => g[0] === name)?.[2];
+    expect(decodeShareFragment(fragment)).toStrictEqual(doc);
+  });
+  it.each(V2_GOLDEN_FIXED.map((g) => [...g]))('%s is still what the encoder writes', (name, fragment) => {
+    const doc = GOLDEN.find((g) => g[0] === name)?.[2] as ShareDocument;
     expect(encodeShareFragment(doc)).toBe(fragment);
+  });
+  it('a preset link is a few characters, because the dictionary holds the presets', () => {
+    for (const p of PRESETS) expect(encodeShareFragment({ scenario: p.scenario }).length).toBeLessThanOrEqual(16);
   });
 });
 
 describe('bad links give a ShareLinkError that says what is wrong', () => {
-  const good = encodeShareFragment({ scenario: PRESETS[1].scenario });
+  // A document the dictionary does not hold, so that its link is long enough to cut and damage.
+  const custom = PRESETS[1].scenario;
+  const good = encodeShareFragment({
+    scenario: {
+      ...custom,
+      filter: {
+        flags: 1,
+        ranges: Array.from({ length: 6 }, (_, i) => ({
+          flags: 3,
+          base: 0x1000 * i,
+          nmsrs: 512,
+          bitmap: Uint8Array.from({ length: 64 }, (_, j) => (j * 37 + i * 11) & 0xff),
+        })),
+      },
+    },
+  });
 
   it('empty', () => {
     expect(errorOf(() => decodeShareFragment('')).kind).toBe('empty');
@@ -369,7 +412,7 @@ describe('bad links give a ShareLinkError that says what is wrong', () => {
   });
 
   it('unknown version', () => {
-    const e = errorOf(() => decodeShareFragment(`v2.${good.slice(3)}`));
+    const e = errorOf(() => decodeShareFragment(`v3.${good.slice(3)}`));
     expect(e.kind).toBe('unknown-version');
     expect(e.message).toMatch(/newer version/);
     expect(errorOf(() => decodeShareFragment('v0.AAAA')).kind).toBe('unknown-version');

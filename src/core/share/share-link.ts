@@ -1,9 +1,9 @@
 /**
  * The share link: the ONE place that owns how a whole playground document is written into a URL fragment.
  *
- *   https://host/path/#v1.<base64url(raw DEFLATE level 9 (v1 body + checksum))>
+ *   https://host/path/#v2.<base64url(raw DEFLATE level 9 with the v2 dictionary (body + checksum))>
  *
- * - `v1.` is the version tag. Every version ever written has a decoder in DECODERS and keeps it forever, so old
+ * - `v2.` is the version tag (v1: the same body without a dictionary). Every version ever written has a decoder in DECODERS and keeps it forever, so old
  *   links keep opening; a decoder returns today's ShareDocument (migrating old shapes if the model has changed).
  * - The body (see v1.ts) is a compact binary form: varints, profile and vCPU as small enums, per range its flags,
  *   base, nmsrs and bitmap bytes, with every bitmap back to back at the end so DEFLATE compresses them together.
@@ -17,11 +17,12 @@ import type { ShareDocument } from './document';
 import { ShareLinkError } from './errors';
 import { SHARE_LINK_LIMITS } from './limits';
 import { decodeV1, encodeV1, UnencodableError } from './v1';
+import { decodeV2, encodeV2, V2_DICTIONARY } from './v2';
 
 export { SHARE_LINK_LIMITS } from './limits';
 
 /** The version new links are written with. */
-export const SHARE_LINK_VERSION = 1;
+export const SHARE_LINK_VERSION = 2;
 
 /** Where `shareUrl` points when no base is given (the dev server; the UI passes its own location). */
 export const DEFAULT_SHARE_BASE = 'http://127.0.0.1:5173/';
@@ -30,13 +31,18 @@ export const DEFAULT_SHARE_BASE = 'http://127.0.0.1:5173/';
  * Decoders by version, forever. To change the format: add `v2.ts`, point SHARE_LINK_VERSION at 2, add `2: decodeV2`
  * here, and make `decodeV1` (or a migration wrapped around it) return the current ShareDocument shape.
  */
-const DECODERS: Readonly<Record<number, (body: Uint8Array) => ShareDocument>> = Object.freeze({
-  1: decodeV1,
-});
+interface Codec {
+  encode: (doc: ShareDocument) => Uint8Array;
+  decode: (body: Uint8Array) => ShareDocument;
+  /** The preset DEFLATE dictionary of this version, if it has one. */
+  dictionary?: Uint8Array;
+}
 
-const ENCODERS: Readonly<Record<number, (doc: ShareDocument) => Uint8Array>> = Object.freeze({
-  1: encodeV1,
+const CODECS: Readonly<Record<number, Codec>> = Object.freeze({
+  1: { encode: encodeV1, decode: decodeV1 },
+  2: { encode: encodeV2, decode: decodeV2, dictionary: V2_DICTIONARY },
 });
+const DECODERS = CODECS;
 
 /** The versions this build reads. */
 export const SHARE_LINK_VERSIONS: readonly number[] = Object.keys(DECODERS).map(Number);
@@ -55,7 +61,7 @@ function preview(s: string): string {
 export function encodeShareFragment(doc: ShareDocument): string {
   let body: Uint8Array;
   try {
-    body = ENCODERS[SHARE_LINK_VERSION](doc);
+    body = CODECS[SHARE_LINK_VERSION].encode(doc);
   } catch (e) {
     if (e instanceof UnencodableError) {
       throw new ShareLinkError(
@@ -74,7 +80,7 @@ export function encodeShareFragment(doc: ShareDocument): string {
         `${formatBytes(SHARE_LINK_LIMITS.maxInflatedBytes)}); export it as JSON instead.`,
     );
   }
-  const fragment = `v${SHARE_LINK_VERSION}.${base64urlEncode(deflateRaw(body))}`;
+  const fragment = `v${SHARE_LINK_VERSION}.${base64urlEncode(deflateRaw(body, CODECS[SHARE_LINK_VERSION].dictionary))}`;
   if (fragment.length > SHARE_LINK_LIMITS.maxFragmentChars) {
     throw new ShareLinkError(
       'unencodable',
@@ -120,8 +126,8 @@ function decodeUnsafe(fragment: string): ShareDocument {
     );
   }
   const version = Number(m[1]);
-  const decoder = Object.hasOwn(DECODERS, version) ? DECODERS[version] : undefined;
-  if (!decoder) {
+  const codec = Object.hasOwn(DECODERS, version) ? DECODERS[version] : undefined;
+  if (!codec) {
     const newer = version > SHARE_LINK_VERSION;
     throw new ShareLinkError(
       'unknown-version',
@@ -150,9 +156,9 @@ function decodeUnsafe(fragment: string): ShareDocument {
       'This link is incomplete: its data is cut off. Copy the whole link, up to its last character.',
     );
   }
-  const body = inflateRawBounded(bytes, SHARE_LINK_LIMITS.maxInflatedBytes);
+  const body = inflateRawBounded(bytes, SHARE_LINK_LIMITS.maxInflatedBytes, codec.dictionary);
   try {
-    return decoder(body);
+    return codec.decode(body);
   } catch (e) {
     if (e instanceof BinaryFormatError) {
       if (e.reason === 'limit') {
