@@ -1,8 +1,10 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { kvmPlugin } from './oracle/vite-kvm-plugin.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  // kvmPlugin: POST /api/kvm/run and GET /api/kvm/status on `vite` and `vite preview` (loopback only).
+  plugins: [react(), kvmPlugin()],
   base: './',
   server: { port: 5173, strictPort: true, host: '127.0.0.1' },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },

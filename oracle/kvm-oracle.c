@@ -21,6 +21,7 @@
  *   0x7000 exception stubs, 8 bytes per vector: mov al,VEC; out 0xf1,al; hlt; jmp hlt
  *   0x8000 RDMSR stub: rdmsr; out 0xf0,al; hlt; jmp hlt
  *   0x8010 WRMSR stub: wrmsr; out 0xf0,al; hlt; jmp hlt
+ *   0x8020 CPUID stub: cpuid; out 0xf0,al; hlt; jmp hlt (diagnostic `guestcpuid`)
  *   0xf000 stack top (RSP/SP reset before every access)
  * The same stub bytes are valid in real mode and in 64-bit mode.
  *
@@ -74,6 +75,7 @@
 #define EXC_STUBS 0x7000UL
 #define RD_STUB 0x8000UL
 #define WR_STUB 0x8010UL
+#define CPUID_STUB 0x8020UL
 #define STACK_TOP 0xf000UL
 
 #define PORT_DONE 0xf0
@@ -274,6 +276,8 @@ static void write_guest_code(void)
 	static const uint8_t wr[] = { 0x0f, 0x30, 0xe6, PORT_DONE, 0xf4, 0xeb, 0xfd };
 	memcpy(mem + RD_STUB, rd, sizeof(rd));
 	memcpy(mem + WR_STUB, wr, sizeof(wr));
+	static const uint8_t cpuid[] = { 0x0f, 0xa2, 0xe6, PORT_DONE, 0xf4, 0xeb, 0xfd };
+	memcpy(mem + CPUID_STUB, cpuid, sizeof(cpuid));
 
 	/* real-mode IVT: offset, segment 0 */
 	for (int v = 0; v < 256; v++) {
@@ -685,6 +689,40 @@ static struct outcome guest_access(int is_write, uint32_t idx, uint64_t value, c
 	FAIL("%s: no result after %d KVM_RUN calls", what, MAX_RUNS);
 }
 
+/* diagnostic: what the guest's CPUID instruction returns */
+static void guest_cpuid(uint32_t leaf, uint32_t sub)
+{
+	struct kvm_regs regs;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = CPUID_STUB;
+	regs.rsp = STACK_TOP;
+	regs.rflags = 0x2;
+	regs.rax = leaf;
+	regs.rcx = sub;
+	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		FAIL("KVM_SET_REGS: %s", errno_name(errno));
+	for (int step = 0; step < MAX_RUNS; step++) {
+		if (ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			FAIL("guestcpuid: KVM_RUN failed: %s", errno_name(errno));
+		}
+		if (run->exit_reason == KVM_EXIT_INTR)
+			continue;
+		if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
+		    run->io.port == PORT_DONE) {
+			struct kvm_regs r;
+			get_regs(&r);
+			out("guestcpuid eax=0x%08llx ebx=0x%08llx ecx=0x%08llx edx=0x%08llx",
+			    (unsigned long long)(r.rax & 0xffffffff), (unsigned long long)(r.rbx & 0xffffffff),
+			    (unsigned long long)(r.rcx & 0xffffffff), (unsigned long long)(r.rdx & 0xffffffff));
+			return;
+		}
+		describe_exit_and_die("guestcpuid");
+	}
+	FAIL("guestcpuid: no result after %d KVM_RUN calls", MAX_RUNS);
+}
+
 /* -------------------------------------------------------- host accesses */
 
 static int host_msr(int write, uint32_t idx, uint64_t *val)
@@ -796,6 +834,7 @@ static void cmd_filter(char **tok, int ntok)
 				     : rin[i].ptr_kind == 2 ? NULL
 							    : rin[i].buf;
 	}
+	alarm(CMD_TIMEOUT_SECS);
 	int e = ioctl(vm_fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? errno : 0;
 	for (int i = 0; i < nr; i++)
 		free(rin[i].buf);
@@ -822,8 +861,10 @@ int main(void)
 			continue; /* blank lines and comments: no response */
 		if (n > MAX_TOK)
 			PROTO("too many fields");
-		alarm(CMD_TIMEOUT_SECS);
 		const char *c = tok[0];
+		/* watchdog for the kernel work; a `filter` block arms it only after `end` */
+		if (strcmp(c, "filter"))
+			alarm(CMD_TIMEOUT_SECS);
 		uint64_t idx, val;
 		struct reply rep;
 
@@ -846,7 +887,7 @@ int main(void)
 				PROTO("vcpu: unknown model '%s'", tok[1]);
 			out("ok");
 		} else if (model == M_NONE) {
-			if (strcmp(c, "exits") && strcmp(c, "rawexits") && strcmp(c, "cpuid") && strcmp(c, "ignore") && strcmp(c, "filter") &&
+			if (strcmp(c, "exits") && strcmp(c, "rawexits") && strcmp(c, "cpuid") && strcmp(c, "guestcpuid") && strcmp(c, "ignore") && strcmp(c, "filter") &&
 			    strcmp(c, "rdmsr") && strcmp(c, "wrmsr") && strcmp(c, "hostrd") &&
 			    strcmp(c, "hostwr"))
 				PROTO("unknown command '%s'", c);
@@ -867,6 +908,11 @@ int main(void)
 			if (n != 1)
 				PROTO("cpuid takes no arguments");
 			print_cpuid();
+		} else if (!strcmp(c, "guestcpuid")) {
+			uint64_t sub;
+			if (n != 3 || parse_hex(tok[1], UINT32_MAX, &idx) || parse_hex(tok[2], UINT32_MAX, &sub))
+				PROTO("guestcpuid: expected `guestcpuid LEAF SUBLEAF`");
+			guest_cpuid((uint32_t)idx, (uint32_t)sub);
 		} else if (!strcmp(c, "rawexits")) {
 			/* diagnostic: give KVM exactly MASK, without re-enabling 0x7 */
 			if (n != 2 || parse_hex(tok[1], UINT64_MAX, &val))

@@ -1,6 +1,78 @@
+import { release } from 'node:os';
 import { CliExit } from '../src/cli/main';
+import { NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
+import { ensureHelper, kvmDeviceProblem, runHelper } from './helper-process';
+import { type Command, planScenario, scriptOf } from './kvm-plan';
+import { interpretRun, type KvmRunOutput } from './kvm-results';
 
-/** Runs a scenario on the real kernel through the C helper (oracle/kvm-oracle.c). */
-export async function runScenarioOnKvm(_text: string, _args: { trace: boolean }): Promise<string> {
-  throw new CliExit(3, 'msrfilter: --kvm: the real-KVM runner is not built yet');
+export interface KvmRunOptions {
+  trace: boolean;
+  /** Where set-up notes go (default: the process's stderr). */
+  stderr?: (s: string) => void;
+  /** Kill the helper after this long (default: none; the helper has its own 10 s per-command watchdog). */
+  timeoutMs?: number;
+  /** Another helper binary (tests). */
+  helper?: string;
+}
+
+const PREFIX = 'msrfilter: --kvm:';
+
+/** Throws CliExit(3) unless /dev/kvm can be opened and the helper is built (another helper checks for itself). */
+async function requireKvm(helper: string | undefined): Promise<void> {
+  if (helper) return;
+  const problem = (await kvmDeviceProblem()) ?? (await ensureHelper());
+  if (problem) throw new CliExit(3, `${PREFIX} ${problem.reason}; the real-KVM oracle cannot run here`);
+}
+
+function where(commands: readonly Command[], answeredCount: number): string {
+  const c = commands.filter((x) => x.kind !== 'oversized-filter')[answeredCount];
+  if (!c) return 'after the last command';
+  const step = 'step' in c && c.step !== null ? `steps[${c.step}]` : 'set-up';
+  return `${step} (\`${c.lines[0]}\`)`;
+}
+
+/** Notes that do not depend on the kernel's answers. */
+function planNotes(s: Scenario): string[] {
+  const notes: string[] = [];
+  if (s.profile !== NEWEST_PROFILE) {
+    notes.push(
+      `msrfilter: note: --kvm measures this machine's kernel (Linux ${release()}), whatever the profile: ` +
+        `the results are that kernel's, not ${s.profile}'s`,
+    );
+  }
+  if (s.ignoreMsrs && s.steps.some((st) => (st.op === 'rdmsr' || st.op === 'wrmsr') && st.host)) {
+    notes.push(
+      'msrfilter: note: --kvm emulates ignoreMsrs for guest accesses only (kvm.ignore_msrs is read-only here); ' +
+        "host accesses show the kernel's own answer",
+    );
+  }
+  return notes;
+}
+
+/** Runs a parsed scenario on a fresh VM of the real kernel; throws CliExit(3) where KVM is unavailable. */
+export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptions, 'stderr'>): Promise<KvmRunOutput> {
+  await requireKvm(opts.helper);
+  const commands = planScenario(s);
+  const run = await runHelper(scriptOf(commands), { helper: opts.helper, timeoutMs: opts.timeoutMs });
+  if (run.timedOut) throw new CliExit(4, `${PREFIX} the helper did not finish within ${opts.timeoutMs} ms`);
+  const fatal = run.lines.find((l) => l.startsWith('fatal'));
+  if (run.code === 3) {
+    throw new CliExit(3, `${PREFIX} /dev/kvm not available: ${fatal ?? 'the helper exited 3'}`);
+  }
+  if (run.code !== 0) {
+    const at = where(commands, run.lines.length - (fatal ? 1 : 0));
+    const why = fatal ?? `exit ${run.code ?? run.signal}${run.stderr ? `: ${run.stderr.trim()}` : ''}`;
+    throw new CliExit(4, `${PREFIX} the helper failed at ${at}: ${why}`);
+  }
+  const out = interpretRun(s, commands, run.lines, opts.trace);
+  return { notes: [...planNotes(s), ...out.notes], records: out.records };
+}
+
+/** Runs a scenario on the real kernel through the C helper (oracle/kvm-oracle.c): the simulator's JSON Lines. */
+export async function runScenarioOnKvm(text: string, opts: KvmRunOptions): Promise<string> {
+  const scenario = scenarioFromJson(parseJsonText(text, 'scenario'));
+  const out = await runParsedScenarioOnKvm(scenario, opts);
+  const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
+  for (const note of out.notes) stderr(`${note}\n`);
+  return out.records.map((r) => `${JSON.stringify(r)}\n`).join('');
 }

@@ -3,13 +3,14 @@
 //
 //   node oracle/survey.mjs [--msrs-only | --checks-only] [--jobs N]
 //
-// Writes oracle/survey/bare.json, oracle/survey/linux64.json (one object per
-// MSR, on one line each), oracle/survey/checks.json (the filter/validation
-// experiments) and oracle/survey/SUMMARY.md. The part of SUMMARY.md between
-// the `manual` markers is kept from the existing file (hand-written analysis).
+// Writes oracle/survey/bare.json, oracle/survey/linux64.json (one object per MSR),
+// oracle/survey/checks.json (the filter/validation experiments), oracle/survey/TABLES.md
+// (per-MSR tables) and oracle/survey/SUMMARY.md, then formats them with the project's
+// Biome if it is installed. The part of SUMMARY.md between the `manual` markers is kept
+// from the existing file (hand-written analysis).
 // Every MSR experiment runs on a fresh VM, so results don't depend on each other.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -238,11 +239,15 @@ for (let i = 0; i < 8; i++) {
 }
 for (let i = 0; i < 8; i++) NAMES[0x268 + i] = `IA32_MTRR_FIX4K_${(0xc0000 + i * 0x8000).toString(16).toUpperCase()}`;
 
-function msrName(i) {
-  if (NAMES[i]) return NAMES[i];
-  if (i >= 0x400 && i < 0x480) return `IA32_MC${(i - 0x400) >> 2}_${['CTL', 'STATUS', 'ADDR', 'MISC'][i & 3]}`;
-  if (i >= 0x280 && i < 0x2a0) return `IA32_MC${i - 0x280}_CTL2`;
-  return '';
+function msrName(i, bankCount) {
+  const past = (n) => (n === bankCount ? ' (first bank past MCG_CAP.Count)' : '');
+  let mca = '';
+  if (i >= 0x400 && i < 0x404 + 4 * bankCount) {
+    const n = (i - 0x400) >> 2;
+    mca = `IA32_MC${n}_${['CTL', 'STATUS', 'ADDR', 'MISC'][i & 3]}${past(n)}`;
+  } else if (i >= 0x280 && i <= 0x280 + bankCount) mca = `IA32_MC${i - 0x280}_CTL2${past(i - 0x280)}`;
+  if (mca && NAMES[i]) return `${mca} = ${NAMES[i]}`;
+  return mca || NAMES[i] || '';
 }
 
 function msrList(bankCount) {
@@ -276,42 +281,71 @@ const HOST_WRITES = [
   ['allOnes', ALL1],
 ];
 
-async function surveyMsr(model, idx) {
+async function surveyMsr(model, idx, bankCount) {
   const I = hex8(idx);
-  const rec = { index: I, name: msrName(idx) };
+  const rec = { index: I, name: msrName(idx, bankCount) };
   const base = await session([`vcpu ${model}`, 'exits 0x7', `rdmsr ${I} error`, `rdmsr ${I} error`, `hostrd ${I}`]);
-  if (base.fatal) rec.fatal = base.fatal;
   const [, , r1, r2, h] = base.responses;
   rec.read = rd(r1);
-  rec.read2 = rd(r2);
-  rec.stable = rec.read === rec.read2;
+  rec.stable = rec.read === rd(r2);
+  if (!rec.stable) rec.read2 = rd(r2);
   rec.host = hostrd(h);
+  const fatals = base.fatal ? [base.fatal] : [];
   const hostValue = rec.host.startsWith('ok ') ? BigInt(rec.host.slice(3)) : null;
 
+  // writes[i] = [value, guest WRMSR result, guest read-back, host read-back], in the order of WRITES
   rec.writes = [];
-  for (const [label, f] of WRITES) {
+  for (const [, f] of WRITES) {
     const v = f(hostValue);
     if (v === null) {
-      rec.writes.push({ what: label, value: null, write: 'skipped (host read failed)' });
+      rec.writes.push(null);
       continue;
     }
     const V = hex16(v);
     const s = await session([`vcpu ${model}`, 'exits 0x7', `wrmsr ${I} ${V} error`, `rdmsr ${I} error`, `hostrd ${I}`]);
     const [, , w, rb, hrb] = s.responses;
-    const e = { what: label, value: V, write: wr(w), readBack: rd(rb), hostReadBack: hostrd(hrb) };
-    if (s.fatal) e.fatal = s.fatal;
-    rec.writes.push(e);
+    rec.writes.push([V, wr(w), rd(rb), hostrd(hrb)]);
+    if (s.fatal) fatals.push(s.fatal);
   }
+  // hostWrites[i] = [value, KVM_SET_MSRS result, host read-back, guest read-back], in the order of HOST_WRITES
   rec.hostWrites = [];
-  for (const [label, v] of HOST_WRITES) {
+  for (const [, v] of HOST_WRITES) {
     const V = hex16(v);
     const s = await session([`vcpu ${model}`, `hostwr ${I} ${V}`, `hostrd ${I}`, 'exits 0x7', `rdmsr ${I} error`]);
     const [, hw, hrb, , grb] = s.responses;
-    const e = { what: label, value: V, write: hostwr(hw), hostReadBack: hostrd(hrb), guestReadBack: rd(grb) };
-    if (s.fatal) e.fatal = s.fatal;
-    rec.hostWrites.push(e);
+    rec.hostWrites.push([V, hostwr(hw), hostrd(hrb), rd(grb)]);
+    if (s.fatal) fatals.push(s.fatal);
   }
+  if (fatals.length) rec.fatal = fatals;
   return rec;
+}
+
+/** JSON in the layout Biome's formatter keeps (objects expanded, arrays inline when they fit in 120 columns). */
+function toJson(value, indent = '', prefix = '', suffix = '') {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    const flat = `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+    const simple = value.every(
+      (v) => v === null || typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object')),
+    );
+    if (
+      value.length === 0 ||
+      (simple && !value.some(Array.isArray) && indent.length + prefix.length + flat.length + suffix.length <= 120)
+    )
+      return flat;
+    return `[\n${value.map((v, i) => `${inner}${toJson(v, inner, '', i < value.length - 1 ? ',' : '')}`).join(',\n')}\n${indent}]`;
+  }
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).filter((k) => value[k] !== undefined);
+    if (keys.length === 0) return '{}';
+    return `{\n${keys
+      .map((k, i) => {
+        const p = `${JSON.stringify(k)}: `;
+        return `${inner}${p}${toJson(value[k], inner, p, i < keys.length - 1 ? ',' : '')}`;
+      })
+      .join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }
 
 // ---------------------------------------------------------------- checks
@@ -329,7 +363,7 @@ async function checkX2apic(model) {
   const out = { model, filter: 'DEFAULT_DENY, [{READ|WRITE, 0x800, 0x100, all 0}]', xapic: [], x2apic: null };
   const s = await session([`vcpu ${model}`, 'exits 0x7', deny, ...accesses, ...control]);
   const resp = s.responses.slice(3);
-  accesses.concat(control).forEach((a, i) => out.xapic.push({ access: a.replace(/ error$/, ''), result: resp[i] }));
+  out.xapic = accesses.concat(control).map((a, i) => ({ access: a.replace(/ error$/, ''), result: resp[i] }));
   if (s.fatal) out.fatal = s.fatal;
   if (model === 'linux64') {
     // switch the in-kernel LAPIC to x2APIC mode (host write bypasses the filter), then the same accesses
@@ -342,11 +376,11 @@ async function checkX2apic(model) {
       ...control,
       'wrmsr 0x0000001b 0x00000000fee00900 error',
     ]);
-    out.x2apic = { setup: `hostwr 0x1b 0xfee00d00 -> ${s2.responses[2]}`, results: [] };
     const r2 = s2.responses.slice(4);
-    accesses
+    const results = accesses
       .concat(control, ['wrmsr 0x0000001b 0x00000000fee00900 error'])
-      .forEach((a, i) => out.x2apic.results.push({ access: a.replace(/ error$/, ''), result: r2[i] }));
+      .map((a, i) => ({ access: a.replace(/ error$/, ''), result: r2[i] }));
+    out.x2apic = { setup: `hostwr 0x1b 0xfee00d00 -> ${s2.responses[2]}`, results };
     if (s2.fatal) out.x2apic.fatal = s2.fatal;
   }
   const all = [...out.xapic, ...(out.x2apic?.results ?? [])].filter((r) => /^0x000008/.test(r.access.split(' ')[1]));
@@ -563,20 +597,20 @@ function readCell(r) {
 }
 
 function writeCell(w) {
-  if (!w.value) return 'n/a';
-  if (w.fatal) return `FATAL ${w.fatal}`;
-  if (w.write !== 'ok') return w.write.replace(/^gp /, '#GP ');
-  const rb = w.readBack.startsWith('ok ') ? BigInt(w.readBack.slice(3)) : null;
-  if (rb === BigInt(w.value)) return 'ok';
-  return `ok, reads ${rb === null ? w.readBack.replace(/^gp /, '#GP ') : `\`${hex16(rb)}\``}`;
+  if (!w) return 'n/a';
+  const [value, result, readBack] = w;
+  if (result !== 'ok') return result.replace(/^gp /, '#GP ');
+  const rb = readBack.startsWith('ok ') ? BigInt(readBack.slice(3)) : null;
+  if (rb === BigInt(value)) return 'ok';
+  return `ok, reads ${rb === null ? readBack.replace(/^gp /, '#GP ') : `\`${hex16(rb)}\``}`;
 }
 
 function hostWriteCell(w) {
-  if (w.fatal) return `FATAL ${w.fatal}`;
-  if (w.write !== 'ok') return 'error';
-  const rb = w.hostReadBack.startsWith('ok ') ? BigInt(w.hostReadBack.slice(3)) : null;
-  if (rb === BigInt(w.value)) return 'ok';
-  return `ok, reads ${rb === null ? w.hostReadBack : `\`${hex16(rb)}\``}`;
+  const [value, result, hostReadBack] = w;
+  if (result !== 'ok') return 'error';
+  const rb = hostReadBack.startsWith('ok ') ? BigInt(hostReadBack.slice(3)) : null;
+  if (rb === BigInt(value)) return 'ok';
+  return `ok, reads ${rb === null ? hostReadBack : `\`${hex16(rb)}\``}`;
 }
 
 function modelTable(model, recs) {
@@ -590,8 +624,8 @@ function modelTable(model, recs) {
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of recs) {
-    const w = Object.fromEntries(r.writes.map((x) => [x.what, x]));
-    const h = Object.fromEntries(r.hostWrites.map((x) => [x.what, x]));
+    const w = Object.fromEntries(WRITES.map(([label], i) => [label, r.writes[i]]));
+    const h = Object.fromEntries(HOST_WRITES.map(([label], i) => [label, r.hostWrites[i]]));
     lines.push(
       `| ${r.index} | ${r.name} | ${readCell(r.read)}${r.stable ? '' : ' ⚡'} | ${r.host === 'error' ? 'error' : `\`${r.host.slice(3)}\``} | ` +
         `${writeCell(w.zero)} | ${writeCell(w.writeBack)} | ${writeCell(w.allOnes)} | ${writeCell(w.one)} | ` +
@@ -612,7 +646,12 @@ function groups(model, recs) {
       )
       .join('; ');
   const ok = by((r) => r.read.startsWith('ok'));
-  const lines = [`**${model}** — reads ok (${ok.length}): ${fmt(ok, true)}.`, ''];
+  const zero = ok.filter((r) => r.stable && BigInt(r.read.slice(3)) === 0n);
+  const other = ok.filter((r) => !zero.includes(r));
+  const lines = [
+    `**${model}** — reads ok (${ok.length}). Non-zero or changing: ${fmt(other, true)}. Zero: ${fmt(zero, false)}.`,
+    '',
+  ];
   for (const k of ['unknown', 'inval', 'none']) {
     const g = by((r) => r.read === `gp ${k}`);
     if (g.length) lines.push(`**${model}** — reads #GP with kreason ${k} (${g.length}): ${fmt(g, false)}.`, '');
@@ -652,7 +691,7 @@ function checksMd(c) {
   }
   if (c.bareDefaultDeny) {
     const b = c.bareDefaultDeny;
-    L.push('### (c) bare, ' + b.filter, '');
+    L.push(`### (c) bare, ${b.filter}`, '');
     for (const k of ['user mask 0x7', 'user mask 0x0']) {
       L.push(`${k} (set-filter: ${b[k].setFilter}):`, '', '```');
       for (const r of b[k].results) L.push(`${r.access.padEnd(44)} -> ${r.result}`);
@@ -702,6 +741,15 @@ function checksMd(c) {
 
 // ---------------------------------------------------------------- main
 
+/** The project lints everything with Biome; format the generated files the way it wants, if it is installed. */
+function formatWithBiome(files) {
+  const biome = join(here, '..', 'node_modules', '.bin', 'biome');
+  const present = files.filter((f) => existsSync(f));
+  if (!existsSync(biome) || present.length === 0) return;
+  const r = spawnSync(biome, ['format', '--write', ...present], { cwd: join(here, '..'), encoding: 'utf8' });
+  if (r.status !== 0) process.stderr.write(`survey: biome format failed:\n${r.stderr || r.stdout}\n`);
+}
+
 async function main() {
   if (!existsSync(BIN)) {
     console.error(`survey: ${BIN} is missing; run \`node oracle/build.mjs\` first`);
@@ -734,22 +782,35 @@ async function main() {
     const bankCount = Number(mcgCap & 0xffn);
     const list = msrList(bankCount);
     process.stderr.write(`survey: ${model}: ${list.length} MSRs, MCG_CAP ${hex16(mcgCap)}\n`);
-    const recs = await pool(list, (idx) => surveyMsr(model, idx));
+    const recs = await pool(list, (idx) => surveyMsr(model, idx, bankCount));
+    const cpuid = await session([`vcpu ${model}`, 'cpuid']);
     data[model] = recs;
     const head = {
       model,
       kernel: readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(),
       cpu: (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? '?',
       mcgCap: hex16(mcgCap),
+      cpuidEffective: (cpuid.responses[1] ?? '')
+        .replace(/^cpuid ?/, '')
+        .split(' ')
+        .filter((x) => x && x !== 'none'),
       method:
         'each row: fresh VM, exits 0x7, VMM replies error=1 to every exit (so an exit shows as "gp <reason>"); ' +
         'guest read twice + host read; each guest write on its own fresh VM followed by a guest and a host read-back; ' +
         'each host write on its own fresh VM followed by a host and a guest read-back',
       writes: WRITES.map(([w]) => w),
+      hostWrites: HOST_WRITES.map(([w]) => w),
+      fields: {
+        read: '`ok VALUE` or `gp KREASON` (KREASON = the exit reason KVM gave, or none)',
+        host: '`ok VALUE` or `error` (KVM_GET_MSRS)',
+        writes:
+          '[value, guest WRMSR result (`ok` | `gp KREASON`), guest read-back, host read-back] per entry of `writes`; null if the host read failed (no write-back value)',
+        hostWrites:
+          '[value, KVM_SET_MSRS result (`ok` | `error`), host read-back, guest read-back] per entry of `hostWrites`',
+      },
     };
     meta[model] = head;
-    const body = recs.map((r) => JSON.stringify(r)).join(',\n');
-    writeFileSync(file, `${JSON.stringify(head, null, 1).replace(/\n}$/, '')},\n "msrs": [\n${body}\n]}\n`);
+    writeFileSync(file, `${toJson({ ...head, msrs: recs })}\n`);
   }
 
   let checks = {};
@@ -764,7 +825,7 @@ async function main() {
       exitsMask: await checkExitsMask(),
       evaluation: await checkEvaluation(),
     };
-    writeFileSync(checksFile, `${JSON.stringify(checks, null, 1)}\n`);
+    writeFileSync(checksFile, `${toJson(checks)}\n`);
   } else if (existsSync(checksFile)) {
     checks = JSON.parse(readFileSync(checksFile, 'utf8'));
   }
@@ -798,9 +859,20 @@ async function main() {
     checksMd(checks),
     '## Per-MSR tables',
     '',
-    ...MODELS.filter((m) => data[m]).map((m) => `${modelTable(m, data[m])}\n`),
+    'In [TABLES.md](TABLES.md) (generated).',
+    '',
   ].join('\n');
   writeFileSync(sumFile, md);
+  const tablesFile = join(OUT, 'TABLES.md');
+  const tables = [
+    '# Real-kernel MSR survey: per-MSR tables',
+    '',
+    `Generated by \`node oracle/survey.mjs\` on Linux ${m0.kernel ?? '?'}; see SUMMARY.md for the analysis.`,
+    '',
+    ...MODELS.filter((m) => data[m]).map((m) => `${modelTable(m, data[m])}\n`),
+  ].join('\n');
+  writeFileSync(tablesFile, tables);
+  formatWithBiome([sumFile, tablesFile, ...MODELS.map((m) => join(OUT, `${m}.json`)), checksFile]);
   process.stderr.write(`survey: done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 

@@ -74,6 +74,10 @@ export type WriteEffect =
   | { kind: 'efer' }
   /** Keep only the bits of `mask` (registers with read-only or absent bits). */
   | { kind: 'masked'; mask: bigint }
+  /** An x2APIC LVT entry: the mask's bits, and the entry forced masked (bit 16) while SVR bit 8 is clear. */
+  | { kind: 'lvt'; mask: bigint }
+  /** The x2APIC spurious-vector register: clearing bit 8 (software disable) masks every LVT entry. */
+  | { kind: 'svr'; mask: bigint }
   | { kind: 'fail'; code: FailCode; why: string };
 
 export interface MsrAccessRule<T> {

@@ -454,9 +454,14 @@ const x2apicGate: Gate = {
   code: 'err',
   why: 'x2APIC MSRs exist only with an in-kernel LAPIC in x2APIC mode',
 };
-const x2 = (read: ReadValue, write: WriteEffect, values?: ValueRule[]) => ({
+/** kvm_lapic_msr_write(): bits 63:32 are reserved in every x2APIC register but the 64-bit ICR. */
+const X2APIC_HIGH_RESERVED: ValueRule = {
+  reserved: 0xffff_ffff_0000_0000n,
+  why: 'bits 63:32 are reserved in every x2APIC register but ICR',
+};
+const x2 = (read: ReadValue, write: WriteEffect, values: ValueRule[] = [], wide = false) => ({
   read: { gates: [x2apicGate], do: read },
-  write: { gates: [x2apicGate], do: write, values },
+  write: { gates: [x2apicGate], do: write, values: wide ? values : [X2APIC_HIGH_RESERVED, ...values] },
 });
 const roReg = (value: bigint) =>
   x2({ kind: 'constant', value }, { kind: 'fail', code: 'err', why: 'read-only x2APIC register' });
@@ -478,9 +483,11 @@ add({
 add({
   index: 0x80a,
   name: 'X2APIC_PPR',
-  meaning: 'x2APIC processor priority (read-only)',
+  meaning: 'x2APIC processor priority (read-only; = TPR while no interrupt is in service)',
   group: 'x2apic',
-  ...roReg(0n),
+  // apic_update_ppr(): PPR = TPR when TPR[7:4] >= the in-service class; nothing is ever in service here.
+  storage: 0x808,
+  ...x2({ kind: 'stored' }, { kind: 'fail', code: 'err', why: 'read-only x2APIC register' }),
 });
 add({
   index: 0x80b,
@@ -502,7 +509,8 @@ add({
   meaning: 'x2APIC spurious interrupt vector',
   group: 'x2apic',
   reset: 0xffn,
-  ...x2({ kind: 'stored' }, { kind: 'masked', mask: 0x13ffn }),
+  // Mask 0x3ff: bit 12 (EOI broadcast suppression) needs directed EOI, which KVM's LVR (0x50014) does not offer.
+  ...x2({ kind: 'stored' }, { kind: 'svr', mask: 0x3ffn }),
 });
 for (let i = 0; i < 24; i++) {
   const group = ['ISR', 'TMR', 'IRR'][i >> 3];
@@ -528,16 +536,28 @@ add({
   name: 'X2APIC_ICR',
   meaning: 'x2APIC interrupt command (64-bit)',
   group: 'x2apic',
-  ...x2({ kind: 'stored' }, { kind: 'store' }),
+  // __kvm_x2apic_icr_write(): bits 31:20, 17:16 and 13 are reserved; BUSY (bit 12) is dropped.
+  ...x2(
+    { kind: 'stored' },
+    { kind: 'masked', mask: ~0x1000n & U64 },
+    [{ reserved: 0xfff3_2000n, why: 'ICR bits 31:20, 17:16 and 13 are reserved in x2APIC mode' }],
+    true,
+  ),
 });
+// apic_lvt_mask[]: vector, delivery status (12) and mask (16) everywhere; delivery mode (10:8) but for the timer and
+// error entries; polarity, remote IRR and trigger mode (15:13) for LINT0/1; the timer's periodic bit (17) only, as
+// the vCPU has no TSC-deadline timer.
 const LVT: [number, string, bigint, bigint][] = [
-  [0x832, 'LVT_TIMER', 0x10000n, 0x700ffn],
-  [0x833, 'LVT_THERMAL', 0x10000n, 0x107ffn],
-  [0x834, 'LVT_PMI', 0x10000n, 0x107ffn],
-  [0x835, 'LVT_LINT0', 0x700n, 0x1a7ffn],
-  [0x836, 'LVT_LINT1', 0x10000n, 0x1a7ffn],
-  [0x837, 'LVT_ERROR', 0x10000n, 0x100ffn],
+  [0x832, 'LVT_TIMER', 0x10000n, 0x310ffn],
+  [0x833, 'LVT_THERMAL', 0x10000n, 0x117ffn],
+  [0x834, 'LVT_PMI', 0x10000n, 0x117ffn],
+  [0x835, 'LVT_LINT0', 0x700n, 0x1f7ffn],
+  [0x836, 'LVT_LINT1', 0x10000n, 0x1f7ffn],
+  [0x837, 'LVT_ERROR', 0x10000n, 0x110ffn],
 ];
+/** The LVT entries KVM masks when the APIC is software-disabled (AMD: six, no CMCI). */
+export const X2APIC_LVTS: readonly number[] = LVT.map(([index]) => index);
+export const X2APIC_SVR = 0x80f;
 for (const [index, name, reset, mask] of LVT) {
   add({
     index,
@@ -545,7 +565,7 @@ for (const [index, name, reset, mask] of LVT) {
     meaning: `x2APIC local vector table: ${name.slice(4).toLowerCase()}`,
     group: 'x2apic',
     reset,
-    ...x2({ kind: 'stored' }, { kind: 'masked', mask }),
+    ...x2({ kind: 'stored' }, { kind: 'lvt', mask }),
   });
 }
 add({
@@ -558,8 +578,9 @@ add({
 add({
   index: 0x839,
   name: 'X2APIC_TMCCT',
-  meaning: 'x2APIC timer current count (read-only)',
+  meaning: 'x2APIC timer current count (read-only; counts down once TMICT is set)',
   group: 'x2apic',
+  volatile: true,
   ...roReg(0n),
 });
 add({

@@ -1,6 +1,6 @@
 import type { AccessType } from '../constants';
 import { hex64 } from '../numbers';
-import { MSR_CATALOGUE, MTRR_WINDOW_REFUSED, X2APIC_WINDOW } from './catalogue';
+import { MSR_CATALOGUE, MTRR_WINDOW_REFUSED, X2APIC_LVTS, X2APIC_SVR, X2APIC_WINDOW } from './catalogue';
 import type {
   Condition,
   FailCode,
@@ -148,6 +148,10 @@ function write(
         code: 'ok',
         why: explain ? `${def.name} := ${hex64(value & effect.mask)} (bits outside ${hex64(effect.mask)} dropped)` : '',
       };
+    case 'lvt':
+      return writeLvt(def, effect.mask, model, state, value, explain);
+    case 'svr':
+      return writeSvr(def, effect.mask, model, state, value, explain);
     case 'low32':
       state.values.set(def.storage ?? def.index, value & 0xffff_ffffn);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` : '' };
@@ -166,6 +170,47 @@ function write(
       return { code: 'ok', why: explain ? `EFER := ${hex64(next)} (LMA is kept by KVM)` : '' };
     }
   }
+}
+
+const LVT_MASKED = 1n << 16n;
+const SVR_APIC_ENABLED = 1n << 8n;
+
+function storedAt(index: number, model: VcpuModel, state: VcpuState): bigint {
+  const def = MSR_CATALOGUE.get(index);
+  return def ? storedValue(def, model, state) : (state.values.get(index) ?? 0n);
+}
+
+/** kvm_lapic_reg_write(): LVT writes while the APIC is software-disabled keep the entry masked. */
+function writeLvt(
+  def: MsrDefinition,
+  mask: bigint,
+  model: VcpuModel,
+  state: VcpuState,
+  value: bigint,
+  explain: boolean,
+) {
+  const disabled = (storedAt(X2APIC_SVR, model, state) & SVR_APIC_ENABLED) === 0n;
+  const next = (value & mask) | (disabled ? LVT_MASKED : 0n);
+  state.values.set(def.index, next);
+  const why = `${def.name} := ${hex64(next)}${disabled ? ' (masked: the APIC is software-disabled, SVR bit 8 clear)' : ''}`;
+  return { code: 'ok' as const, why: explain ? why : '' };
+}
+
+/** APIC_SPIV: software-disabling the APIC (bit 8 clear) sets the mask bit of every LVT entry. */
+function writeSvr(
+  def: MsrDefinition,
+  mask: bigint,
+  model: VcpuModel,
+  state: VcpuState,
+  value: bigint,
+  explain: boolean,
+) {
+  const next = value & mask;
+  state.values.set(def.index, next);
+  const disabling = (next & SVR_APIC_ENABLED) === 0n;
+  if (disabling) for (const lvt of X2APIC_LVTS) state.values.set(lvt, storedAt(lvt, model, state) | LVT_MASKED);
+  const why = `${def.name} := ${hex64(next)}${disabling ? '; APIC software-disabled: every LVT entry masked' : ''}`;
+  return { code: 'ok' as const, why: explain ? why : '' };
 }
 
 const inWindow = (index: number, [lo, hi]: readonly [number, number]) => index >= lo && index <= hi;

@@ -1,0 +1,148 @@
+// @vitest-environment node
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliExit, main } from '../src/cli/main';
+import { InputError, resultsToJsonLines, runScenario, scenarioFromJson } from '../src/core/index';
+import { kvmAvailability } from './helper-process';
+import { runScenarioOnKvm } from './kvm-runner';
+
+const dir = mkdtempSync(join(tmpdir(), 'kvm-runner-test-'));
+
+/** A stand-in helper: a node script with the given body, reading the commands on stdin. */
+function fakeHelper(name: string, body: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, `#!${process.execPath}\n${body}\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+const noKvm = fakeHelper('no-kvm', "console.log('fatal no-kvm cannot open /dev/kvm: ENOENT'); process.exit(3);");
+const dies = fakeHelper(
+  'dies',
+  `let n = 0;
+   require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+     if (n++ === 0) return console.log('ok');
+     console.log('fatal rdmsr: guest shutdown (triple fault)'); process.exit(4);
+   });`,
+);
+const hangs = fakeHelper('hangs', 'setTimeout(() => {}, 60000);');
+
+const T1 = JSON.stringify({
+  format: 'msr-scenario/1',
+  exits: ['filter'],
+  filter: {
+    flags: 0,
+    ranges: [
+      { flags: 'READ|WRITE', base: '0xda0', nmsrs: 1, bitmap: '00' },
+      { flags: 'READ|WRITE', base: '0x10b', nmsrs: 1, bitmap: '00' },
+    ],
+  },
+  steps: [
+    { op: 'rdmsr', index: '0xda0', reply: { data: '0x0' } },
+    { op: 'wrmsr', index: '0xda0', value: '0x1' },
+    { op: 'rdmsr', index: '0x12345678' },
+    { op: 'rdmsr', index: '0x1b', host: true },
+    { op: 'set-filter', filter: { flags: 2 } },
+    { op: 'set-exits', exits: 8 },
+  ],
+});
+
+describe('runScenarioOnKvm without the kernel', () => {
+  it('rejects malformed input with the same located InputError as the simulator (exit 2)', async () => {
+    const bad = '{"steps":[{"op":"rdmsr","index":"0x1ffffffff"}]}';
+    await expect(runScenarioOnKvm(bad, { trace: false })).rejects.toThrow(InputError);
+    await expect(runScenarioOnKvm(bad, { trace: false })).rejects.toThrow(
+      'steps[0].index: 0x1ffffffff is not a 32-bit MSR index',
+    );
+    await expect(runScenarioOnKvm('{', { trace: false })).rejects.toThrow(/not valid JSON/);
+  });
+
+  it('turns "no usable /dev/kvm" into CliExit 3 with a clear message', async () => {
+    const run = runScenarioOnKvm(T1, { trace: false, helper: noKvm });
+    await expect(run).rejects.toBeInstanceOf(CliExit);
+    await expect(run).rejects.toMatchObject({ code: 3 });
+    await expect(run).rejects.toThrow(/^msrfilter: --kvm: \/dev\/kvm not available: fatal no-kvm/);
+  });
+
+  it('names the step where the helper failed (exit 4)', async () => {
+    const run = runScenarioOnKvm(T1, { trace: false, helper: dies });
+    await expect(run).rejects.toMatchObject({ code: 4 });
+    await expect(run).rejects.toThrow(
+      'msrfilter: --kvm: the helper failed at set-up (`exits 0x4`): fatal rdmsr: guest shutdown (triple fault)',
+    );
+  });
+
+  it('kills a helper that does not answer in time', async () => {
+    const run = runScenarioOnKvm(T1, { trace: false, helper: hangs, timeoutMs: 300 });
+    await expect(run).rejects.toThrow(/did not finish within 300 ms/);
+  });
+
+  it('a helper that cannot be started is "not available" (exit 3)', async () => {
+    await expect(runScenarioOnKvm(T1, { trace: false, helper: join(dir, 'missing') })).rejects.toMatchObject({
+      code: 3,
+    });
+  });
+});
+
+const kvm = await kvmAvailability();
+
+describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, () => {
+  const cli = async (argv: string[], files: Record<string, string>) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, {
+      stdout: (s) => out.push(s),
+      stderr: (s) => err.push(s),
+      readFile: (p) => files[p],
+      runOnKvm: (text, args) => runScenarioOnKvm(text, { ...args, stderr: (s) => err.push(s) }),
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  };
+
+  if (!kvm.available) {
+    it('exits 3 with one clear line', async () => {
+      console.warn(`skipped: no /dev/kvm (${kvm.reason})`);
+      const r = await cli(['run', '--kvm', 't1.json'], { 't1.json': T1 });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^msrfilter: --kvm: .*\n$/);
+    });
+    return;
+  }
+
+  it('prints the same JSON Lines as the simulator for T1', async () => {
+    const r = await cli(['run', '--kvm', 't1.json'], { 't1.json': T1 });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const sim = resultsToJsonLines(runScenario(scenarioFromJson(JSON.parse(T1)), false).steps);
+    const strip = (s: string) => s.replace(/"message":"[^"]*"/g, '"message":""');
+    expect(strip(r.stdout)).toBe(strip(sim));
+  });
+
+  it('notes that the kernel is this machine, not an older profile, and still runs', async () => {
+    const old = JSON.stringify({ ...JSON.parse(T1), profile: 'linux-5.10' });
+    const r = await cli(['run', '--kvm', 'old.json'], { 'old.json': old });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: --kvm measures this machine's kernel \(Linux 6\.\d+.*not linux-5\.10's/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(6);
+  });
+
+  it('with --trace, each access carries the helper command and the kernel line', async () => {
+    const r = await cli(['run', '--kvm', '--trace', 't1.json'], { 't1.json': T1 });
+    const first = JSON.parse(r.stdout.split('\n')[0]);
+    expect(first.trace).toEqual([
+      'oracle: rdmsr 0xda0 data:0x0',
+      'kernel: rdmsr exit=filter kreason=filter result=ok value=0x0000000000000000',
+      'filter: ranges[0] bit 0 (from the installed policy)',
+    ]);
+  });
+
+  it('notes a failing initial filter on stderr and one of more than 16 ranges without calling the kernel', async () => {
+    const ranges = Array.from({ length: 17 }, (_, i) => ({ flags: 'READ', base: i * 0x100, nmsrs: 1 }));
+    const text = JSON.stringify({ filter: { ranges }, steps: [{ op: 'rdmsr', index: '0x0' }] });
+    const r = await cli(['run', '--kvm', 's.json'], { 's.json': text });
+    expect(r.stderr).toMatch(/^msrfilter: note: filter: E2BIG: not passed to the kernel/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'allow', range: null });
+  });
+});

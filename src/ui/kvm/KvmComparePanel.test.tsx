@@ -1,0 +1,122 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runScenario, type Scenario, scenarioFromJson, stepResultToJson } from '../../core/index';
+import { KvmComparePanel } from './KvmComparePanel';
+
+const scenario: Scenario = scenarioFromJson({
+  exits: ['filter'],
+  filter: { ranges: [{ flags: 'READ', base: '0x1b', nmsrs: 1, bitmap: '00' }] },
+  steps: [
+    { op: 'rdmsr', index: '0x1b', reply: { data: '0x5' } },
+    { op: 'rdmsr', index: '0x10' },
+    { op: 'wrmsr', index: '0xc0000082', value: '0x1' },
+    { op: 'set-exits', exits: 8 },
+  ],
+});
+const simulated = runScenario(scenario, false).steps;
+const simLines = simulated.map((r) => stepResultToJson(r));
+
+type Handler = (url: string, init?: RequestInit) => Response | Promise<Response>;
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const jsonLines = (records: object[], notes: string[] = []) =>
+  new Response(records.map((r) => `${JSON.stringify(r)}\n`).join(''), {
+    headers: { 'Content-Type': 'application/x-ndjson', 'X-Kvm-Notes': encodeURIComponent(JSON.stringify(notes)) },
+  });
+
+function mockFetch(handler: Handler) {
+  const f = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => handler(String(input), init));
+  vi.stubGlobal('fetch', f);
+  return f;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const runButton = () => screen.getByRole('button', { name: /run on this machine's kvm/i });
+
+describe('KvmComparePanel', () => {
+  it('disables the button with an explanation when there is no endpoint (static host)', async () => {
+    mockFetch(() => new Response('<!doctype html>', { status: 404, headers: { 'Content-Type': 'text/html' } }));
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    expect(await screen.findByText(/needs the local server/)).toBeInTheDocument();
+    expect(runButton()).toBeDisabled();
+    expect(runButton()).toHaveAccessibleDescription(/needs the local server/);
+  });
+
+  it('disables the button and says why when this machine has no usable KVM', async () => {
+    mockFetch(() => json({ available: false, kernel: 'Linux 6.1.0', reason: '/dev/kvm not available (ENOENT)' }));
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    expect(await screen.findByText(/KVM is not available: \/dev\/kvm not available \(ENOENT\)/)).toBeInTheDocument();
+    expect(runButton()).toBeDisabled();
+  });
+
+  it('runs the scenario on the kernel and shows both results step by step, differences in words', async () => {
+    // The kernel agrees on steps 0, 1 (TSC: the value is not compared) and 3, and differs on step 2.
+    const kernel = simLines.map((r) => ({ ...r }));
+    kernel[1] = { ...kernel[1], value: '0x00000123456789ab' };
+    kernel[2] = { ...kernel[2], decision: 'gp', result: 'gp' };
+    const f = mockFetch((url, init) => {
+      if (url === '/api/kvm/status') return json({ available: true, kernel: 'Linux 6.18.44' });
+      expect(url).toBe('/api/kvm/run');
+      expect(init?.method).toBe('POST');
+      expect(new Headers(init?.headers).get('Content-Type')).toBe('application/json');
+      expect(JSON.parse(String(init?.body))).toMatchObject({ format: 'msr-scenario/1', steps: { length: 4 } });
+      return jsonLines(kernel, ['msrfilter: note: a note from the runner']);
+    });
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    expect(await screen.findByText(/Kernel: Linux 6\.18\.44/)).toBeInTheDocument();
+    await user.click(runButton());
+
+    expect(await screen.findByText('3 of 4 steps agree')).toBeInTheDocument();
+    expect(screen.getByText('a note from the runner')).toBeInTheDocument();
+    const rows = within(screen.getByRole('table')).getAllByRole('row');
+    expect(rows).toHaveLength(5);
+    expect(rows[3]).toHaveTextContent(/differs: decision, result/);
+    expect(rows[3]).toHaveTextContent('wrmsr 0xc0000082');
+    expect(rows[3]).toHaveTextContent(/allow.*≠ gp/);
+    expect(rows[2]).toHaveTextContent(/same/);
+    expect(rows[2]).toHaveTextContent(/changes on its own: not compared/);
+    expect(rows[4]).toHaveTextContent(/set-exits.*EINVAL.*EINVAL.*same/);
+    expect(f).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the endpoint error (for example a scenario it refused)', async () => {
+    mockFetch((url) =>
+      url === '/api/kvm/status'
+        ? json({ available: true, kernel: 'Linux 6.18.44' })
+        : json({ error: 'steps: 2001 steps; the endpoint runs at most 2000' }, 400),
+    );
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    await screen.findByText(/Kernel: Linux/);
+    await user.click(runButton());
+    expect(await screen.findByText(/The kernel run failed: steps: 2001 steps/)).toBeInTheDocument();
+  });
+
+  it('says so when a scenario is longer than the endpoint takes', async () => {
+    mockFetch(() => json({ available: true, kernel: 'Linux 6.18.44' }));
+    const long = { ...scenario, steps: Array.from({ length: 2001 }, () => scenario.steps[0]) };
+    render(<KvmComparePanel scenario={long} simulated={simulated} />);
+    expect(await screen.findByText(/at most 2000 steps; this scenario has 2001/)).toBeInTheDocument();
+    expect(runButton()).toBeDisabled();
+  });
+
+  it('clears the comparison when the scenario changes', async () => {
+    mockFetch((url) =>
+      url === '/api/kvm/status' ? json({ available: true, kernel: 'Linux 6.18.44' }) : jsonLines(simLines),
+    );
+    const user = userEvent.setup();
+    const { rerender } = render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    await screen.findByText(/Kernel: Linux/);
+    await user.click(runButton());
+    expect(await screen.findByText('4 of 4 steps agree')).toBeInTheDocument();
+    const changed = { ...scenario, steps: scenario.steps.slice(0, 2) };
+    rerender(<KvmComparePanel scenario={changed} simulated={simulated.slice(0, 2)} />);
+    expect(screen.queryByText(/steps agree/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The local real-KVM endpoint (oracle/kvm-endpoint.ts, served by `npm start` / `vite preview`):
+ * GET /api/kvm/status and POST /api/kvm/run. On a static host neither exists.
+ */
+import { type Scenario, scenarioToJson } from '../../core/index';
+
+export const KVM_STATUS_URL = '/api/kvm/status';
+export const KVM_RUN_URL = '/api/kvm/run';
+/** The endpoint's limit. */
+export const KVM_MAX_STEPS = 2000;
+
+export type KvmStatus =
+  | { kind: 'available'; kernel: string }
+  | { kind: 'unavailable'; kernel: string; reason: string }
+  /** No endpoint (a static host, or an old server). */
+  | { kind: 'absent' };
+
+export type KernelRecord = Record<string, unknown>;
+
+export type KvmRun = { ok: true; records: KernelRecord[]; notes: string[] } | { ok: false; message: string };
+
+export async function fetchKvmStatus(signal?: AbortSignal): Promise<KvmStatus> {
+  try {
+    const r = await fetch(KVM_STATUS_URL, { signal, headers: { Accept: 'application/json' } });
+    if (!r.ok || !(r.headers.get('content-type') ?? '').includes('application/json')) return { kind: 'absent' };
+    const body = (await r.json()) as { available?: unknown; kernel?: unknown; reason?: unknown };
+    if (typeof body.available !== 'boolean') return { kind: 'absent' };
+    const kernel = typeof body.kernel === 'string' ? body.kernel : 'this machine';
+    if (body.available) return { kind: 'available', kernel };
+    return { kind: 'unavailable', kernel, reason: typeof body.reason === 'string' ? body.reason : 'unknown reason' };
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    return { kind: 'absent' };
+  }
+}
+
+function parseLines(text: string): KernelRecord[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as KernelRecord);
+}
+
+function parseNotes(header: string | null): string[] {
+  if (!header) return [];
+  try {
+    const notes = JSON.parse(decodeURIComponent(header));
+    return Array.isArray(notes) ? notes.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Runs the scenario on this machine's kernel; the kernel's results in the simulator's JSON Lines format. */
+export async function runScenarioOnKvm(scenario: Scenario, signal?: AbortSignal): Promise<KvmRun> {
+  let r: Response;
+  try {
+    r = await fetch(KVM_RUN_URL, {
+      method: 'POST',
+      signal,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(scenarioToJson(scenario)),
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    return { ok: false, message: `the KVM endpoint cannot be reached (${(e as Error).message})` };
+  }
+  const text = await r.text();
+  if (!r.ok) {
+    let message = `${r.status} ${r.statusText}`.trim();
+    try {
+      message = (JSON.parse(text) as { error?: string }).error ?? message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    return { ok: false, message };
+  }
+  try {
+    return { ok: true, records: parseLines(text), notes: parseNotes(r.headers.get('x-kvm-notes')) };
+  } catch {
+    return { ok: false, message: 'the endpoint answered something that is not JSON Lines' };
+  }
+}
