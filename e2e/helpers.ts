@@ -1,0 +1,41 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Opens the playground with a clean local storage (the default document: the QEMU preset). */
+export async function openPlayground(page: Page) {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'MSR Filter Playground' })).toBeVisible();
+}
+
+export const consolePanel = (page: Page) => page.getByRole('region', { name: 'Guest console' });
+export const policyPanel = (page: Page) => page.getByRole('region', { name: 'Policy' });
+export const settingsPanel = (page: Page) => page.getByRole('region', { name: 'VM settings' });
+export const savedPanel = (page: Page) => page.getByRole('region', { name: 'Saved accesses' });
+export const resultsLog = (page: Page) => consolePanel(page).getByRole('list', { name: /Results log/ });
+export const rangeGroup = (page: Page, i: number) => policyPanel(page).getByRole('group', { name: `ranges[${i}]` });
+
+/** Fires one access from the console and returns the newest line of the results log. */
+export async function fire(
+  page: Page,
+  access: { op?: 'RDMSR' | 'WRMSR'; msr: string; value?: string; host?: boolean; keyboard?: boolean },
+): Promise<Locator> {
+  const c = consolePanel(page);
+  await c.getByRole('radio', { name: access.op ?? 'RDMSR' }).check();
+  await c.getByLabel('MSR (index or name)').fill(access.msr);
+  if (access.value !== undefined) await c.getByLabel('Value (for WRMSR)').fill(access.value);
+  await c.getByRole('checkbox', { name: /Host access/ }).setChecked(access.host ?? false);
+  const log = c.getByRole('list', { name: /Results log/ });
+  const before = (await log.count()) ? await log.locator(':scope > li.log-access').count() : 0;
+  if (access.keyboard) await c.getByLabel('MSR (index or name)').press('ControlOrMeta+Enter');
+  else await c.getByRole('button', { name: 'Fire', exact: true }).click();
+  await expect(log.locator(':scope > li.log-access')).toHaveCount(before + 1);
+  return log.locator(':scope > li.log-access').first();
+}
+
+export async function openTrace(entry: Locator): Promise<Locator> {
+  await entry.getByText(/^Trace \(\d+ steps\)$/).click();
+  const list = entry.locator('details.trace ol');
+  await expect(list).toBeVisible();
+  return list;
+}

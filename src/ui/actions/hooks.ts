@@ -1,0 +1,45 @@
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useStoreApi } from '../state/context';
+import { actionForCombo, isEnabled, type ParamArgs, perform, performById } from './dispatch';
+import type { ActionId } from './registry';
+import { comboOf } from './shortcuts';
+
+/** Whether an action is enabled now, re-evaluated on every state or history change. */
+export function useActionEnabled<K extends ActionId>(id: K, ...args: ParamArgs<K>): boolean {
+  const store = useStoreApi();
+  const subscribe = useMemo(
+    () => (cb: () => void) => {
+      const a = store.subscribe(cb);
+      const b = store.temporal.subscribe(cb);
+      return () => {
+        a();
+        b();
+      };
+    },
+    [store],
+  );
+  const get = () => isEnabled(store, id, ...args);
+  return useSyncExternalStore(subscribe, get, get);
+}
+
+/** A function that performs an action on this component's store. */
+export function usePerform() {
+  const store = useStoreApi();
+  return useCallback(<K extends ActionId>(id: K, ...args: ParamArgs<K>) => perform(store, id, ...args), [store]);
+}
+
+/** Wires every action's keyboard shortcut to the window (ignored while the command palette is open). */
+export function useGlobalShortcuts() {
+  const store = useStoreApi();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || store.getState().paletteOpen) return;
+      const id = actionForCombo(comboOf(e));
+      if (!id) return;
+      e.preventDefault();
+      performById(store, id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}

@@ -1,0 +1,93 @@
+import type { Decision } from '../../core/index';
+import { ActionButton } from '../actions/ActionButton';
+import { usePerform } from '../actions/hooks';
+import { useAppStore } from '../state/context';
+import { savedRunOf } from '../state/derived';
+import { DECISIONS } from '../state/document';
+import { accessTitle, exitText, resultText } from './describe';
+import { TraceList } from './TraceList';
+import { PassBadge, VerdictBadge } from './VerdictBadge';
+
+const EXPECT_LABEL: Record<Decision, string> = { allow: 'allow', eperm: 'EPERM', gp: '#GP' };
+
+/** Saved accesses re-run on a fresh VM after every edit, each checked against its expected verdict. */
+export function SavedAccesses() {
+  const doc = useAppStore((s) => s.doc);
+  const run = usePerform();
+  const saved = savedRunOf(doc);
+  const filterErr = saved.setup.filter?.errno ? saved.setup.filter : null;
+  const exitsErr = saved.setup.exits?.errno ? saved.setup.exits : null;
+  return (
+    <section className="saved" aria-labelledby="saved-heading">
+      <div className="section-head">
+        <h3 id="saved-heading">Saved accesses</h3>
+        <span className="muted" role="status">
+          {saved.outcomes.length === 0
+            ? 'none'
+            : `${saved.passed} passed, ${saved.failed} failed of ${saved.outcomes.length}`}
+        </span>
+      </div>
+      {filterErr ? (
+        <p className="form-error">
+          The filter was refused ({filterErr.errno}) before these ran: {filterErr.message}
+        </p>
+      ) : null}
+      {exitsErr ? (
+        <p className="form-error">
+          Enabling the exit reasons failed ({exitsErr.errno}): {exitsErr.message}
+        </p>
+      ) : null}
+      {saved.outcomes.length === 0 ? (
+        <p className="muted">Save an access from the form to re-run it on every edit, like a unit test.</p>
+      ) : (
+        <ol className="saved-list">
+          {saved.outcomes.map(({ access: a, result: r, pass }) => {
+            const title = accessTitle(a.op, a.index, a.host, a.op === 'wrmsr' ? a.value : undefined);
+            return (
+              <li key={a.id} className={`saved-row${pass === false ? ' saved-fail' : ''}`}>
+                <div className="log-head">
+                  <PassBadge pass={pass} />
+                  <span className="log-title">{title}</span>
+                </div>
+                <div className="saved-line">
+                  <label>
+                    Expected{' '}
+                    <select
+                      aria-label={`Expected verdict for ${title}`}
+                      value={a.expect ?? ''}
+                      onChange={(e) =>
+                        run('saved.setExpect', { id: a.id, expect: (e.target.value || null) as Decision | null })
+                      }
+                    >
+                      <option value="">(none)</option>
+                      {DECISIONS.map((d) => (
+                        <option key={d} value={d}>
+                          {EXPECT_LABEL[d]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <span>
+                    got <VerdictBadge decision={r.decision} />
+                  </span>
+                  <span className="muted">
+                    {exitText(r.access)}; {resultText(r.access)}
+                  </span>
+                </div>
+                <div className="saved-buttons">
+                  <ActionButton action="saved.edit" params={{ id: a.id }} label={`Copy to form: ${title}`}>
+                    Copy to form
+                  </ActionButton>
+                  <ActionButton action="saved.remove" params={{ id: a.id }} label={`Remove ${title}`}>
+                    Remove
+                  </ActionButton>
+                </div>
+                <TraceList trace={r.trace} />
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}

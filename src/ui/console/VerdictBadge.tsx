@@ -1,0 +1,29 @@
+import type { Decision } from '../../core/index';
+
+const TEXT: Record<Decision, { label: string; icon: string; title: string }> = {
+  allow: { label: 'allow', icon: '✓', title: 'the filter let it through and KVM handled it' },
+  eperm: { label: 'EPERM', icon: '⊘', title: 'the filter denied it' },
+  gp: { label: '#GP', icon: '⚠', title: 'the filter let it through but KVM refused it' },
+};
+
+/** The filter's and KVM's verdict as a badge: an icon and a word, so colour is never the only cue. */
+export function VerdictBadge({ decision }: { decision: Decision }) {
+  const t = TEXT[decision];
+  return (
+    <span className={`badge badge-${decision}`} title={t.title}>
+      <span aria-hidden="true">{t.icon} </span>
+      {t.label}
+    </span>
+  );
+}
+
+/** A saved access's test outcome. */
+export function PassBadge({ pass }: { pass: boolean | null }) {
+  if (pass === null) return <span className="badge badge-none">no expectation</span>;
+  return (
+    <span className={`badge ${pass ? 'badge-pass' : 'badge-fail'}`}>
+      <span aria-hidden="true">{pass ? '✓ ' : '✗ '}</span>
+      {pass ? 'pass' : 'fail'}
+    </span>
+  );
+}

@@ -1,0 +1,33 @@
+import { lazy, type ReactNode, Suspense } from 'react';
+import { usePerform } from '../actions/hooks';
+import { useAppStore } from '../state/context';
+import { PANELS, type PanelId } from '../state/view-slice';
+import { Tabs } from './Tabs';
+
+const ExplainPanel = lazy(() => import('../explain/ExplainPanel').then((m) => ({ default: m.ExplainPanel })));
+const ComparePanel = lazy(() => import('../explain/ComparePanel').then((m) => ({ default: m.ComparePanel })));
+const MsrReference = lazy(() => import('../explain/MsrReference').then((m) => ({ default: m.MsrReference })));
+
+const RENDER: Record<PanelId, () => ReactNode> = {
+  explain: () => <ExplainPanel />,
+  compare: () => <ComparePanel />,
+  reference: () => <MsrReference />,
+};
+
+/** Explain, compare and the MSR reference, as tabs under the workspace (loaded on first use). */
+export function BottomPanels() {
+  const active = useAppStore((s) => s.activePanel);
+  const run = usePerform();
+  return (
+    <section className="panel bottom-panels" aria-label="Explain and compare">
+      <Suspense fallback={<p className="muted">Loading…</p>}>
+        <Tabs
+          label="Explain and compare"
+          tabs={PANELS.map((p) => ({ ...p, render: RENDER[p.id] }))}
+          active={active}
+          onSelect={(panel) => run('panel.show', { panel })}
+        />
+      </Suspense>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+import {
+  type AccessStepResult,
+  type EffectiveView,
+  effectiveView,
+  type FilterPolicy,
+  getProfile,
+  isControlResult,
+  type ProfileId,
+  runScenario,
+  type ScenarioRun,
+  type ValidationResult,
+  validatePolicy,
+} from '../../core/index';
+import { documentToCoreScenario, type PlaygroundDocument, type SavedAccess } from './document';
+
+/**
+ * Values derived from the document with the engine, memoised on object identity: the document is immutable, so
+ * a new object means a change and an old one means nothing to recompute.
+ */
+
+function memoByPolicyAndProfile<T>(fn: (policy: FilterPolicy, profile: ProfileId) => T) {
+  const cache = new WeakMap<FilterPolicy, Map<ProfileId, T>>();
+  return (policy: FilterPolicy, profile: ProfileId): T => {
+    let byProfile = cache.get(policy);
+    if (!byProfile) {
+      byProfile = new Map();
+      cache.set(policy, byProfile);
+    }
+    let v = byProfile.get(profile);
+    if (v === undefined) {
+      v = fn(policy, profile);
+      byProfile.set(profile, v);
+    }
+    return v;
+  };
+}
+
+/** validatePolicy under the document's profile: the kernel's errno and message, or null when it accepts it. */
+export const validationOf = memoByPolicyAndProfile(
+  (policy, profile): ValidationResult => validatePolicy(policy, getProfile(profile)),
+);
+
+/** The effective policy over the whole MSR space (empty with an error when the kernel refuses the policy). */
+export const effectiveOf = memoByPolicyAndProfile(
+  (policy, profile): EffectiveView => effectiveView(getProfile(profile), policy),
+);
+
+export interface SavedOutcome {
+  access: SavedAccess;
+  result: AccessStepResult;
+  /** null when the access has no expected verdict. */
+  pass: boolean | null;
+}
+
+export interface SavedRun {
+  setup: ScenarioRun['setup'];
+  outcomes: SavedOutcome[];
+  passed: number;
+  failed: number;
+}
+
+const savedCache = new WeakMap<PlaygroundDocument, SavedRun>();
+
+/** Runs the saved accesses in order on a fresh simulated VM with the document's settings and policy. */
+export function savedRunOf(doc: PlaygroundDocument): SavedRun {
+  const hit = savedCache.get(doc);
+  if (hit) return hit;
+  const run = runScenario(documentToCoreScenario(doc));
+  const outcomes: SavedOutcome[] = [];
+  run.steps.forEach((r, i) => {
+    if (isControlResult(r)) return;
+    const access = doc.saved[i];
+    outcomes.push({ access, result: r, pass: access.expect === null ? null : access.expect === r.decision });
+  });
+  const out: SavedRun = {
+    setup: run.setup,
+    outcomes,
+    passed: outcomes.filter((o) => o.pass === true).length,
+    failed: outcomes.filter((o) => o.pass === false).length,
+  };
+  savedCache.set(doc, out);
+  return out;
+}
