@@ -62,6 +62,23 @@ function refused(index: number, name: string, meaning: string, group: MsrDefinit
   add({ index, name, meaning, group, read: readFail('err', why), write: writeFail('err', why) });
 }
 
+/** Named for people, unknown to KVM: every access is UNSUPPORTED (an UNKNOWN exit, or #GP). */
+function unknownToKvm(index: number, name: string, meaning: string, group: MsrDefinition['group']) {
+  add({ index, name, meaning: `${meaning} (unknown to KVM)`, group });
+}
+unknownToKvm(0x6, 'IA32_MONITOR_FILTER_SIZE', 'MONITOR/MWAIT line size', 'architectural');
+unknownToKvm(
+  0x35,
+  'MSR_CORE_THREAD_COUNT',
+  'cores and threads per package; QEMU filters it and answers from user space',
+  'architectural',
+);
+unknownToKvm(0x3a, 'IA32_FEATURE_CONTROL', 'lock and VMX enables (Intel; this host is AMD)', 'architectural');
+unknownToKvm(0xe7, 'IA32_MPERF', 'maximum-frequency clock count', 'power');
+unknownToKvm(0xe8, 'IA32_APERF', 'actual-frequency clock count', 'power');
+unknownToKvm(0x480, 'IA32_VMX_BASIC', 'VMX capabilities (Intel; no nested VMX on this AMD host)', 'architectural');
+unknownToKvm(0x474f4f00, 'MSR_NON_EXISTENT', "the selftests' made-up MSR", 'architectural');
+
 // --- architectural -------------------------------------------------------------------------------------------------
 readOnlyConstant(0x0, 'IA32_P5_MC_ADDR', 'Pentium machine-check address', 'mca', 0n);
 readOnlyConstant(0x1, 'IA32_P5_MC_TYPE', 'Pentium machine-check type', 'mca', 0n);
