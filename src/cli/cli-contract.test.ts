@@ -2,26 +2,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { runCliInMemory } from './run-cli-in-memory';
 
-/** Runs the CLI in-process with files given as a map, capturing stdout, stderr and the exit code. */
-async function cli(argv: string[], files: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readFile: (p) => {
-      if (!(p in files)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-      return files[p];
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliInMemory;
 
 const scenario = (steps: unknown[], extra: Record<string, unknown> = {}) =>
   JSON.stringify({ format: 'msr-scenario/1', steps, ...extra });

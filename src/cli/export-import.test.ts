@@ -3,25 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeShareFragment, PRESETS, policyToJson, SHARE_LINK_LIMITS, scenarioToJson } from '../core/index';
-import { main } from './main';
+import { runCliInMemory } from './run-cli-in-memory';
 
-async function cli(argv: string[], files: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    readFile: (p) => {
-      if (!(p in files)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-      return files[p];
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliInMemory;
 
 const policy = {
   format: 'msr-filter/1',
