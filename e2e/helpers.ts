@@ -39,3 +39,26 @@ export async function openTrace(entry: Locator): Promise<Locator> {
   await expect(list).toBeVisible();
   return list;
 }
+
+/**
+ * Waits until the address bar holds a share link (`#v2.…`, other than `not`) that has stopped changing (it follows
+ * edits after a 300 ms pause), and returns the URL.
+ */
+export async function shareLinkInAddressBar(page: Page, not?: string): Promise<string> {
+  await expect.poll(() => page.url()).toMatch(/#v2\.[A-Za-z0-9_-]+$/);
+  if (not !== undefined) await expect.poll(() => page.url()).not.toBe(not);
+  let url = page.url();
+  for (;;) {
+    await page.waitForTimeout(450);
+    if (page.url() === url) return url;
+    url = page.url();
+  }
+}
+
+/** The document kept in local storage (the envelope's `document`), or null. */
+export async function keptDocument(page: Page): Promise<Record<string, unknown> | null> {
+  return page.evaluate(() => {
+    const text = localStorage.getItem('msr-playground.document');
+    return text ? (JSON.parse(text).document as Record<string, unknown>) : null;
+  });
+}

@@ -2,20 +2,38 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { getPreset } from './presets';
+import { browserEnv } from './share/env';
+import { bootPlayground } from './share/startup';
+import { emptyDocument } from './state/document';
 import { createPlaygroundStore } from './state/store';
+import type { PlaygroundStore } from './state/types';
 
 // `?grid-harness`: the bitmap grid alone (src/ui/grid/GridHarness.tsx); renaming #root keeps the App off the page.
 const gridHarness = location.search.includes('grid-harness') ? document.getElementById('root') : null;
 if (gridHarness) gridHarness.id = 'grid-harness-root';
 if (gridHarness) void import('./grid/GridHarness').then((m) => m.mountGridHarness(gridHarness));
 
-const store = createPlaygroundStore({ doc: getPreset('qemu-default')?.build() });
+const defaultDocument = () => getPreset('qemu-default')?.build() ?? emptyDocument();
 
-const root = document.getElementById('root');
-if (root) {
+/**
+ * The document is decided before the first render (share/startup.ts): a link in the address bar, else the work
+ * kept in local storage, else the QEMU preset. Only a link makes this wait, for the link codec's chunk.
+ */
+async function start(root: HTMLElement) {
+  let store: PlaygroundStore;
+  try {
+    store = (await bootPlayground(browserEnv(), { defaultDocument })).store;
+  } catch (e) {
+    // Not expected (start-up reports every problem as a notice); never leave the page blank.
+    console.error('MSR Filter Playground: start-up failed', e);
+    store = createPlaygroundStore({ doc: defaultDocument() });
+  }
   createRoot(root).render(
     <StrictMode>
       <App store={store} />
     </StrictMode>,
   );
 }
+
+const root = document.getElementById('root');
+if (root) void start(root);

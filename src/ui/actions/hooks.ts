@@ -28,12 +28,13 @@ export function usePerform() {
   return useCallback(<K extends ActionId>(id: K, ...args: ParamArgs<K>) => perform(store, id, ...args), [store]);
 }
 
-/** Wires every action's keyboard shortcut to the window (ignored while the command palette is open). */
+/** Wires every action's keyboard shortcut to the window (ignored while the command palette or a dialog is open). */
 export function useGlobalShortcuts() {
   const store = useStoreApi();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || store.getState().paletteOpen) return;
+      const s = store.getState();
+      if (e.defaultPrevented || s.paletteOpen || s.dialog) return;
       const id = actionForCombo(comboOf(e));
       if (!id) return;
       e.preventDefault();

@@ -2,6 +2,7 @@ import {
   type Decision,
   EXIT_REASON_BIT,
   type ExitReason,
+  type FilterPolicy,
   getProfile,
   KVM_MSR_FILTER_DEFAULT_DENY,
   msrName,
@@ -13,7 +14,7 @@ import {
 } from '../../core/index';
 import { getPreset, PRESETS } from '../presets';
 import { savedRunOf } from '../state/derived';
-import { emptyDocument, newSavedId, type SavedAccess } from '../state/document';
+import { emptyDocument, newSavedId, type PlaygroundDocument, type SavedAccess } from '../state/document';
 import { canRedo, canUndo, redo, undo } from '../state/history';
 import { parseMsrText, parseU64Text } from '../state/parse';
 import {
@@ -29,6 +30,9 @@ import { THEMES, type ThemePreference } from '../state/prefs-slice';
 import type { PlaygroundStore } from '../state/types';
 import { type CompareState, type ConsoleDraft, type GridSelection, PANELS, type PanelId } from '../state/view-slice';
 import type { ActionDef } from './types';
+
+/** Copying and downloading (share/copy.ts, with the address-bar sync it uses) load on first use. */
+const loadCopy = () => import('../share/copy');
 
 /** Declares an action with its parameter type (void: none). */
 const define = <P = void>(def: ActionDef<P>): ActionDef<P> => def;
@@ -400,6 +404,63 @@ export const ACTIONS = {
     ],
     perform: (store, { compare }) =>
       st(store).setView({ activePanel: 'compare', compare: { ...st(store).compare, ...compare } }),
+  }),
+  // --- share links, import, export ---------------------------------------------------------------------------
+  'share.copyLink': define({
+    label: 'Copy link',
+    shortcut: ['mod+shift+l'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => void loadCopy().then((m) => m.copyLink(store)),
+  }),
+  'share.import': define({
+    label: 'Import…',
+    shortcut: ['mod+o'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setDialog({ kind: 'import' }),
+  }),
+  'share.importFile': define<{ file: File }>({
+    label: 'Import a file',
+    undo: 'none',
+    perform: (store, { file }) => st(store).setDialog({ kind: 'import', file }),
+  }),
+  'share.export': define({
+    label: 'Export…',
+    shortcut: ['mod+shift+e'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setDialog({ kind: 'export' }),
+  }),
+  'document.import': define<{ doc: PlaygroundDocument } | { policy: FilterPolicy }>({
+    label: 'Import a document or a policy',
+    undo: 'records',
+    perform: (store, params) => {
+      if ('doc' in params) st(store).setDoc(params.doc);
+      else st(store).updatePolicy(() => params.policy);
+      st(store).setView({ selection: null });
+    },
+  }),
+  'share.copyText': define<{ text: string; what: string }>({
+    label: 'Copy to the clipboard',
+    undo: 'none',
+    perform: (store, { text, what }) => void loadCopy().then((m) => m.copyText(store, text, what)),
+  }),
+  'share.download': define<{ text: string; filename: string; type: string }>({
+    label: 'Download as a file',
+    undo: 'none',
+    perform: (_store, { text, filename, type }) => void loadCopy().then((m) => m.downloadText(text, filename, type)),
+  }),
+  'dialog.close': define({
+    label: 'Close the dialog',
+    undo: 'none',
+    enabled: (store) => st(store).dialog !== null,
+    perform: (store) => st(store).setDialog(null),
+  }),
+  'notice.dismiss': define<{ id: string }>({
+    label: 'Dismiss the message',
+    undo: 'none',
+    perform: (store, { id }) => st(store).dismissNotice(id),
   }),
   'palette.open': define({
     label: 'Open the command palette',

@@ -62,7 +62,10 @@ describe('GuestConsole', () => {
     });
     expect(within(saved).getByText('2 passed, 1 failed of 3')).toBeInTheDocument();
     expect(within(saved).getAllByText('fail')).toHaveLength(1);
-    await user.selectOptions(screen.getByLabelText('Expected verdict for RDMSR 0x00000035 MSR_CORE_THREAD_COUNT'), '#GP');
+    await user.selectOptions(
+      screen.getByLabelText('Expected verdict for RDMSR 0x00000035 MSR_CORE_THREAD_COUNT'),
+      '#GP',
+    );
     expect(within(saved).getByText('3 passed, 0 failed of 3')).toBeInTheDocument();
   });
 

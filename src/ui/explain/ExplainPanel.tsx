@@ -1,7 +1,7 @@
 import './explain.css';
 import { countAllowed, getProfile } from '../../core/index';
 import { useAppStore } from '../state/context';
-import { effectiveOf } from '../state/derived';
+import { effectiveOf } from '../state/effective';
 import { countText } from './describe';
 import { IntervalTable } from './IntervalTable';
 

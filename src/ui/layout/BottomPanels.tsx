@@ -7,14 +7,16 @@ import { Tabs } from './Tabs';
 const ExplainPanel = lazy(() => import('../explain/ExplainPanel').then((m) => ({ default: m.ExplainPanel })));
 const ComparePanel = lazy(() => import('../explain/ComparePanel').then((m) => ({ default: m.ComparePanel })));
 const MsrReference = lazy(() => import('../explain/MsrReference').then((m) => ({ default: m.MsrReference })));
+const SavedOnKvm = lazy(() => import('../kvm/SavedOnKvm').then((m) => ({ default: m.SavedOnKvm })));
 
 const RENDER: Record<PanelId, () => ReactNode> = {
   explain: () => <ExplainPanel />,
   compare: () => <ComparePanel />,
   reference: () => <MsrReference />,
+  kvm: () => <SavedOnKvm />,
 };
 
-/** Explain, compare and the MSR reference, as tabs under the workspace (loaded on first use). */
+/** Explain, compare, the MSR reference and the real-KVM comparison, as tabs under the workspace (loaded on first use). */
 export function BottomPanels() {
   const active = useAppStore((s) => s.activePanel);
   const run = usePerform();

@@ -12,8 +12,12 @@ export function Tabs<T extends string>(props: {
   tabs: readonly TabDef<T>[];
   active: T;
   onSelect: (id: T) => void;
+  /** Makes the tabs' element ids unique when more than one set of tabs is on the page. */
+  idPrefix?: string;
 }) {
-  const { label, tabs, active, onSelect } = props;
+  const { label, tabs, active, onSelect, idPrefix } = props;
+  const tabId = (id: T) => (idPrefix ? `${idPrefix}-tab-${id}` : `tab-${id}`);
+  const panelId = (id: T) => (idPrefix ? `${idPrefix}-tabpanel-${id}` : `tabpanel-${id}`);
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const onKey = (e: KeyboardEvent) => {
     const i = tabs.findIndex((t) => t.id === active);
@@ -45,9 +49,9 @@ export function Tabs<T extends string>(props: {
             }}
             type="button"
             role="tab"
-            id={`tab-${t.id}`}
+            id={tabId(t.id)}
             aria-selected={t.id === current.id}
-            aria-controls={`tabpanel-${t.id}`}
+            aria-controls={panelId(t.id)}
             tabIndex={t.id === current.id ? 0 : -1}
             onClick={() => onSelect(t.id)}
           >
@@ -55,7 +59,7 @@ export function Tabs<T extends string>(props: {
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`tabpanel-${current.id}`} aria-labelledby={`tab-${current.id}`} className="tabpanel">
+      <div role="tabpanel" id={panelId(current.id)} aria-labelledby={tabId(current.id)} className="tabpanel">
         {current.render()}
       </div>
     </div>

@@ -1,7 +1,5 @@
 import {
   type AccessStepResult,
-  type EffectiveView,
-  effectiveView,
   type FilterPolicy,
   getProfile,
   isControlResult,
@@ -18,7 +16,7 @@ import { documentToCoreScenario, type PlaygroundDocument, type SavedAccess } fro
  * a new object means a change and an old one means nothing to recompute.
  */
 
-function memoByPolicyAndProfile<T>(fn: (policy: FilterPolicy, profile: ProfileId) => T) {
+export function memoByPolicyAndProfile<T>(fn: (policy: FilterPolicy, profile: ProfileId) => T) {
   const cache = new WeakMap<FilterPolicy, Map<ProfileId, T>>();
   return (policy: FilterPolicy, profile: ProfileId): T => {
     let byProfile = cache.get(policy);
@@ -40,10 +38,7 @@ export const validationOf = memoByPolicyAndProfile(
   (policy, profile): ValidationResult => validatePolicy(policy, getProfile(profile)),
 );
 
-/** The effective policy over the whole MSR space (empty with an error when the kernel refuses the policy). */
-export const effectiveOf = memoByPolicyAndProfile(
-  (policy, profile): EffectiveView => effectiveView(getProfile(profile), policy),
-);
+/** effectiveOf (the effective policy) is in ./effective.ts, loaded with the panels that show it. */
 
 export interface SavedOutcome {
   access: SavedAccess;

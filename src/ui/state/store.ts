@@ -4,6 +4,7 @@ import type { PlaygroundDocument } from './document';
 import { createDocumentSlice } from './document-slice';
 import { createPrefsSlice, defaultStorage, type PrefsStorage } from './prefs-slice';
 import { createRunSlice } from './run-slice';
+import { createShareSlice } from './share-slice';
 import type { PlaygroundState, PlaygroundStore, TrackedState } from './types';
 import { createViewSlice } from './view-slice';
 
@@ -17,7 +18,7 @@ export interface StoreOptions {
 }
 
 /**
- * The playground's store: four slices (document, run log, view, preferences) with undo/redo over the document
+ * The playground's store: five slices (document, run log, view, preferences, share notices and dialogs) with undo/redo over the document
  * only. A change that leaves `doc` the same object records no undo step.
  */
 export function createPlaygroundStore(options: StoreOptions = {}): PlaygroundStore {
@@ -29,6 +30,7 @@ export function createPlaygroundStore(options: StoreOptions = {}): PlaygroundSto
         ...createRunSlice()(set, get),
         ...createViewSlice()(set, get),
         ...createPrefsSlice(storage)(set, get),
+        ...createShareSlice()(set, get),
       }),
       {
         partialize: (s) => ({ doc: s.doc }),

@@ -14,11 +14,12 @@ export interface FocusedCell {
   index: number;
 }
 
-export type PanelId = 'explain' | 'compare' | 'reference';
+export type PanelId = 'explain' | 'compare' | 'reference' | 'kvm';
 export const PANELS: readonly { id: PanelId; label: string }[] = [
   { id: 'explain', label: 'Effective policy' },
   { id: 'compare', label: 'Compare A/B' },
   { id: 'reference', label: 'MSR reference' },
+  { id: 'kvm', label: 'Simulator vs KVM' },
 ];
 
 /** What the console's form holds: text as typed, parsed when fired. */

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { openPlayground, savedPanel } from './helpers';
+
+test("the saved accesses really run on this machine's /dev/kvm, beside the simulated results", async ({ page }) => {
+  test.skip(!existsSync('/dev/kvm'), 'this machine has no /dev/kvm');
+  await openPlayground(page);
+  await expect(savedPanel(page)).toContainText('3 passed, 0 failed of 3');
+  await page.getByRole('tab', { name: 'Simulator vs KVM' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Simulator vs KVM' });
+  await expect(panel).toContainText('The 3 saved accesses run in order');
+  await expect(panel).toContainText(/Kernel: Linux /);
+  const run = panel.getByRole('button', { name: "Run on this machine's KVM" });
+  await expect(run).toBeEnabled();
+  await run.click();
+  await expect(panel.getByRole('status')).toHaveText('3 of 3 steps agree', { timeout: 30_000 });
+  const table = panel.getByRole('table', { name: /simulated value, then the kernel's/ });
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(table.getByRole('row').nth(1)).toContainText('rdmsr 0x00000035');
+  await expect(table.getByRole('row').nth(1)).toContainText('eperm');
+  await expect(table.getByText('same')).toHaveCount(3);
+
+  // An edit is a new scenario: its results are cleared until it is run again.
+  await page.getByRole('button', { name: /^Remove RDMSR 0x00000010/ }).click();
+  await expect(panel).toContainText('The 2 saved accesses run in order');
+  await expect(table).toBeHidden();
+  await run.click();
+  await expect(panel.getByRole('status')).toHaveText('2 of 2 steps agree', { timeout: 30_000 });
+});
