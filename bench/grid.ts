@@ -18,7 +18,17 @@ export function gridFigures(root: string): Figure[] {
     });
   } catch (e) {
     const out = `${(e as { stdout?: Buffer }).stdout ?? ''}`.split('\n').slice(-15).join('\n');
-    return [{ figure: 'grid measurement in Chromium', baseline: '16.7 ms frame', value: Number.NaN, unit: 'ms', target: 'runs', pass: false, detail: out }];
+    return [
+      {
+        figure: 'grid measurement in Chromium',
+        baseline: '16.7 ms frame',
+        value: Number.NaN,
+        unit: 'ms',
+        target: 'runs',
+        pass: false,
+        detail: out,
+      },
+    ];
   }
   const r = JSON.parse(readFileSync(join(root, 'test-results', 'grid-perf.json'), 'utf8'));
   return [
