@@ -257,7 +257,7 @@ export const ACTIONS = {
       const doc = st(store).doc;
       const access: SavedAccess = { id: newSavedId(), ...req, expect: null };
       const saved = [...doc.saved, access];
-      const expect = savedRunOf({ ...doc, saved }).outcomes[saved.length - 1]?.result.decision ?? null;
+      const expect = savedRunOf({ ...doc, saved })?.outcomes[saved.length - 1]?.result.decision ?? null;
       st(store).updateDoc((d) => ({ ...d, saved: [...d.saved, { ...access, expect }] }));
     },
   }),

@@ -4,6 +4,7 @@ import { usePerform } from '../actions/hooks';
 import { useAppStore } from '../state/context';
 import { savedRunOf } from '../state/derived';
 import { DECISIONS } from '../state/document';
+import { useEngine } from '../state/engine';
 import { accessTitle, exitText, resultText } from './describe';
 import { TraceList } from './TraceList';
 import { PassBadge, VerdictBadge } from './VerdictBadge';
@@ -14,7 +15,20 @@ const EXPECT_LABEL: Record<Decision, string> = { allow: 'allow', eperm: 'EPERM',
 export function SavedAccesses() {
   const doc = useAppStore((s) => s.doc);
   const run = usePerform();
+  useEngine();
   const saved = savedRunOf(doc);
+  if (!saved) {
+    return (
+      <section className="saved" aria-labelledby="saved-heading" aria-busy="true">
+        <div className="section-head">
+          <h3 id="saved-heading">Saved accesses</h3>
+          <span className="muted" role="status">
+            running…
+          </span>
+        </div>
+      </section>
+    );
+  }
   const filterErr = saved.setup.filter?.errno ? saved.setup.filter : null;
   const exitsErr = saved.setup.exits?.errno ? saved.setup.exits : null;
   return (

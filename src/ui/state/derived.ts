@@ -2,14 +2,13 @@ import {
   type AccessStepResult,
   type FilterPolicy,
   getProfile,
-  isControlResult,
   type ProfileId,
-  runScenario,
   type ScenarioRun,
   type ValidationResult,
   validatePolicy,
 } from '../../core/index';
 import { documentToCoreScenario, type PlaygroundDocument, type SavedAccess } from './document';
+import { engine, loadEngine } from './engine';
 
 /**
  * Values derived from the document with the engine, memoised on object identity: the document is immutable, so
@@ -56,10 +55,19 @@ export interface SavedRun {
 
 const savedCache = new WeakMap<PlaygroundDocument, SavedRun>();
 
-/** Runs the saved accesses in order on a fresh simulated VM with the document's settings and policy. */
-export function savedRunOf(doc: PlaygroundDocument): SavedRun {
+/**
+ * Runs the saved accesses in order on a fresh simulated VM with the document's settings and policy; null while the
+ * simulator's chunk is still loading (see ./engine.ts).
+ */
+export function savedRunOf(doc: PlaygroundDocument): SavedRun | null {
   const hit = savedCache.get(doc);
   if (hit) return hit;
+  const e = engine();
+  if (!e) {
+    void loadEngine();
+    return null;
+  }
+  const { isControlResult, runScenario } = e;
   const run = runScenario(documentToCoreScenario(doc));
   const outcomes: SavedOutcome[] = [];
   run.steps.forEach((r, i) => {

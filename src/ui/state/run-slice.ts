@@ -5,9 +5,10 @@ import {
   getProfile,
   getVcpuModel,
   hex32,
-  SimulatedVm,
+  type SimulatedVm,
 } from '../../core/index';
 import type { PlaygroundDocument } from './document';
+import { type Engine, engine, loadEngine } from './engine';
 import type { SliceCreator } from './types';
 
 /** One access fired from the console. */
@@ -40,8 +41,11 @@ export type LogEntry = AccessLogEntry | NoteLogEntry;
 export interface RunSlice {
   /** Oldest first. */
   log: LogEntry[];
-  /** Fires one access at the session's VM, first bringing the VM in line with the document (logged as notes). */
-  fire(req: FireRequest): AccessResult;
+  /**
+   * Fires one access at the session's VM, first bringing the VM in line with the document (logged as notes). Null
+   * when the simulator's chunk is still loading: the access is then fired as soon as it has.
+   */
+  fire(req: FireRequest): AccessResult | null;
   clearLog(): void;
   /** Drops the session's VM: the next access starts a fresh one. */
   resetVm(): void;
@@ -64,7 +68,7 @@ export const createRunSlice = (): SliceCreator<RunSlice> => (set, get) => {
   let nextId = 1;
 
   /** Brings the session's VM in line with the document and returns the notes that describe what changed. */
-  function sync(doc: PlaygroundDocument): NoteLogEntry[] {
+  function sync(doc: PlaygroundDocument, { SimulatedVm }: Engine): NoteLogEntry[] {
     const notes: NoteLogEntry[] = [];
     const note = (text: string, errno: Errno | null = null) => notes.push({ kind: 'note', id: nextId++, text, errno });
     if (!session || session.key !== vmKey(doc)) {
@@ -95,8 +99,13 @@ export const createRunSlice = (): SliceCreator<RunSlice> => (set, get) => {
   return {
     log: [],
     fire: (req) => {
+      const e = engine();
+      if (!e) {
+        void loadEngine().then(() => get().fire(req));
+        return null;
+      }
       const doc = get().doc;
-      const notes = sync(doc);
+      const notes = sync(doc, e);
       const vm = (session as Session).vm;
       const type = req.op === 'rdmsr' ? 'read' : 'write';
       const result = vm.access({

@@ -109,6 +109,7 @@ describe('documents and scenarios', () => {
       const doc = p.build();
       expect(validationOf(doc.policy, doc.profile).error, p.id).toBeNull();
       const run = savedRunOf(doc);
+      if (!run) throw new Error('the engine is preloaded by setupTests');
       expect(run.failed, `${p.id}: ${JSON.stringify(run.outcomes.map((o) => o.result.decision))}`).toBe(0);
       expect(run.passed).toBe(doc.saved.length);
     }
@@ -120,7 +121,7 @@ describe('documents and scenarios', () => {
     perform(store, 'range.add');
     perform(store, 'range.setBase', { index: 0, base: 0x10 });
     const r = store.getState().fire({ op: 'rdmsr', index: 0x10, value: 0n, host: false });
-    expect(r.decision).toBe('eperm');
+    expect(r?.decision).toBe('eperm');
     const notes = store.getState().log.filter((e) => e.kind === 'note');
     expect(notes.map((n) => (n.kind === 'note' ? n.text : ''))).toEqual([
       expect.stringMatching(/^new VM/),
