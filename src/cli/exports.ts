@@ -1,6 +1,7 @@
 import {
   DEFAULT_SHARE_BASE,
   decodeShareLink,
+  documentKind,
   EMPTY_POLICY,
   type FilterPolicy,
   NEWEST_PROFILE,
@@ -9,7 +10,6 @@ import {
   policyToC,
   policyToJson,
   policyToRust,
-  SCENARIO_FORMAT,
   type ShareDocument,
   shareDocumentFromJson,
   shareDocumentToJson,
@@ -30,13 +30,10 @@ export interface ExportSource {
   document: ShareDocument;
 }
 
-/** Reads an `msr-filter/1` policy or, when its format says so, an `msr-scenario/1` scenario. Throws InputError. */
+/** Reads an `msr-filter/1` policy or, when its format or keys say so, an `msr-scenario/1` scenario. Throws InputError. */
 export function readExportSource(json: unknown): ExportSource {
-  const format =
-    typeof json === 'object' && json !== null && !Array.isArray(json)
-      ? (json as { format?: unknown }).format
-      : undefined;
-  if (format === SCENARIO_FORMAT) return { kind: 'scenario', document: shareDocumentFromJson(json) };
+  // Both formats may leave out `format`: a scenario without it is still a scenario (not an empty policy).
+  if (documentKind(json) === 'scenario') return { kind: 'scenario', document: shareDocumentFromJson(json) };
   const policy = policyFromJson(json);
   return {
     kind: 'policy',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   DEFAULT_SHARE_BASE,
+  documentKind,
   ExportError,
   getProfile,
   InputError,
@@ -45,8 +46,9 @@ export interface CliIo {
   runOnKvm?: (scenarioText: string, args: { trace: boolean }) => Promise<string>;
 }
 
+/** A bad command line: exit 2 with one line, like any other malformed input (`--help` prints the usage). */
 function usageError(message: string): never {
-  throw new CliExit(2, `msrfilter: ${message}\n${USAGE}`);
+  throw new CliExit(2, `msrfilter: ${message} (see msrfilter --help)`);
 }
 
 function parseArgs(argv: string[]) {
@@ -84,9 +86,13 @@ function readInput(io: CliIo, path: string | undefined, what: string): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const { flags, positional } = parseArgs(argv);
   const [command, ...rest] = positional;
-  if (flags.has('help') || flags.has('h') || !command) {
+  if (flags.has('help') || flags.has('h')) {
     io.stdout(`${USAGE}\n`);
-    return command || flags.size ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    io.stderr(`${USAGE}\n`);
+    return 2;
   }
   switch (command) {
     case 'run': {
@@ -103,12 +109,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stderr(`msrfilter: note: exits: ${run.setup.exits.errno}: ${run.setup.exits.message}\n`);
       if (run.setup.filter?.errno)
         io.stderr(`msrfilter: note: filter: ${run.setup.filter.errno}: ${run.setup.filter.message}\n`);
-      io.stdout(resultsToJsonLines(run.steps, trace));
+      // In slices, so that a very long run never builds one huge string.
+      for (let i = 0; i < run.steps.length; i += 4096) {
+        io.stdout(resultsToJsonLines(run.steps.slice(i, i + 4096), trace));
+      }
       return 0;
     }
     case 'validate': {
       const text = readInput(io, rest[0], 'policy');
-      const policy = policyFromJson(parseJsonText(text, rest[0]));
+      const json = parseJsonText(text, rest[0]);
+      if (documentKind(json) === 'scenario') {
+        throw new InputError(
+          '(policy)',
+          'this is an msr-scenario/1 scenario, not an msr-filter/1 policy; validate takes a policy ' +
+            '(`msrfilter export SCENARIO.json --to json` prints its filter)',
+        );
+      }
+      const policy = policyFromJson(json);
       const id = (flags.get('profile') as string | undefined) ?? NEWEST_PROFILE;
       if (!isProfileId(id)) usageError(`unknown profile ${JSON.stringify(id)} (known: ${PROFILE_IDS.join(', ')})`);
       const v = validatePolicy(policy, getProfile(id));

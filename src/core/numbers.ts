@@ -7,7 +7,8 @@ const DECIMAL = /^[0-9]+$/;
 const HEX = /^0[xX][0-9a-fA-F]+$/;
 
 function describeJson(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string')
+    return v.length > 60 ? `${JSON.stringify(v.slice(0, 60)).slice(0, -1)}…"` : JSON.stringify(v);
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
@@ -24,7 +25,14 @@ export function parseBigNumber(v: unknown, place: string): bigint {
   }
   if (typeof v === 'string') {
     const s = v.trim();
-    if (s.length > 0 && s.length <= 40 && (DECIMAL.test(s) || HEX.test(s))) return BigInt(s);
+    if (DECIMAL.test(s) || HEX.test(s)) {
+      // Leading zeros are harmless ("0x" + 17 digits, zero-padded decimals); the cap on significant digits only
+      // keeps absurdly long strings from becoming huge bigints.
+      const hex = HEX.test(s);
+      const digits = (hex ? s.slice(2) : s).replace(/^0+(?=.)/, '');
+      if (digits.length <= 40) return BigInt(hex ? `0x${digits}` : digits);
+      throw new InputError(place, `${describeJson(v)} is far too large`);
+    }
     throw new InputError(place, `${describeJson(v)} is not a number (use decimal or 0x-hex)`);
   }
   throw new InputError(place, `expected a number or a numeric string, got ${describeJson(v)}`);

@@ -11,15 +11,29 @@ import { parseU32, parseU64 } from '../numbers';
 const RANGE_FLAG_NAMES: Record<string, number> = { READ: KVM_MSR_FILTER_READ, WRITE: KVM_MSR_FILTER_WRITE };
 const FILTER_FLAG_NAMES: Record<string, number> = { DEFAULT_ALLOW: 0, DEFAULT_DENY: KVM_MSR_FILTER_DEFAULT_DENY };
 
+/** A `|`-joined string with at least one name in it (a plain number, even in hex, is not symbolic). */
+function isSymbolic(v: unknown): v is string {
+  return typeof v === 'string' && (v.includes('|') || (/[A-Za-z_]/.test(v) && !/^0[xX][0-9a-fA-F]+$/.test(v.trim())));
+}
+
+/** One part of a `|`-joined value written as a number ("READ|0x4"): raw bits stay representable. */
+function isNumericPart(raw: string): boolean {
+  return /^\s*(?:[0-9]+|0[xX][0-9a-fA-F]+)\s*$/.test(raw);
+}
+
 function parseSymbolic(v: unknown, place: string, names: Record<string, number>): number {
-  if (typeof v === 'string' && /[A-Za-z_]/.test(v) && !/^0[xX][0-9a-fA-F]+$/.test(v.trim())) {
+  if (isSymbolic(v)) {
     let out = 0;
     for (const raw of v.split('|')) {
+      if (isNumericPart(raw)) {
+        out |= parseU32(raw, place, 'a 32-bit flags value');
+        continue;
+      }
       const name = raw
         .trim()
         .toUpperCase()
         .replace(/^KVM_MSR_FILTER_/, '');
-      if (!(name in names)) {
+      if (!Object.hasOwn(names, name)) {
         throw new InputError(
           place,
           `unknown flag ${JSON.stringify(raw.trim())} (known: ${Object.keys(names).join(', ')})`,
@@ -65,14 +79,18 @@ export function parseExitMask(v: unknown, place: string): bigint {
     });
     return out;
   }
-  if (typeof v === 'string' && /[A-Za-z_]/.test(v) && !/^0[xX][0-9a-fA-F]+$/.test(v.trim())) {
+  if (isSymbolic(v)) {
     let out = 0n;
     for (const raw of v.split('|')) {
+      if (isNumericPart(raw)) {
+        out |= parseU64(raw, place);
+        continue;
+      }
       const name = raw
         .trim()
         .toLowerCase()
         .replace(/^kvm_msr_exit_reason_/, '');
-      if (!(name in EXIT_REASON_BIT)) {
+      if (!Object.hasOwn(EXIT_REASON_BIT, name)) {
         throw new InputError(
           place,
           `unknown exit reason ${JSON.stringify(raw.trim())} (known: filter, unknown, inval)`,

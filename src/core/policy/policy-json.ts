@@ -88,7 +88,8 @@ export function policyToJson(policy: FilterPolicy): Record<string, unknown> {
 /** Parses JSON text; a syntax error becomes an InputError with the position. */
 export function parseJsonText(text: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    // A UTF-8 byte order mark (as some Windows editors write) is not JSON but is no reason to refuse the file.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new InputError(what, `not valid JSON (${(e as Error).message})`);
   }

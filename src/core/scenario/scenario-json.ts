@@ -7,7 +7,8 @@ import { isVcpuModelId, VCPU_MODEL_IDS } from '../vcpu/models';
 import type { Scenario, Step, VmmReply } from './types';
 
 export const SCENARIO_FORMAT = 'msr-scenario/1';
-export const MAX_STEPS = 100_000;
+/** Far above any real experiment (100k steps run in well under a second); a bound on memory, not a contract. */
+export const MAX_STEPS = 1_000_000;
 const OPS = ['rdmsr', 'wrmsr', 'set-filter', 'set-exits'] as const;
 
 function parseBool(v: unknown, place: string): boolean {
@@ -51,9 +52,28 @@ function parseStep(v: unknown, place: string): Step {
     case 'set-exits':
       if (obj.exits === undefined) throw new InputError(placeOf(place, 'exits'), 'is required');
       return { op, exits: parseExitMask(obj.exits, placeOf(place, 'exits')) };
+    case undefined:
+      throw new InputError(placeOf(place, 'op'), `is required (one of ${OPS.join(', ')})`);
     default:
       throw new InputError(placeOf(place, 'op'), `unknown op ${describeValue(op)} (known: ${OPS.join(', ')})`);
   }
+}
+
+const SCENARIO_KEYS = ['steps', 'filter', 'profile', 'vcpu', 'exits', 'vmm', 'ignoreMsrs'];
+
+/**
+ * Which kind of document a parsed JSON value is: by its `format`, or (both formats let it be left out) by its keys:
+ * a scenario has `steps`, `filter` or VM settings; a policy has `ranges` or `flags`. Null when neither can be told.
+ */
+export function documentKind(v: unknown): 'policy' | 'scenario' | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const obj = v as Record<string, unknown>;
+  if (obj.format === SCENARIO_FORMAT) return 'scenario';
+  if (obj.format === POLICY_FORMAT) return 'policy';
+  if (obj.format !== undefined) return null;
+  if (SCENARIO_KEYS.some((k) => Object.hasOwn(obj, k))) return 'scenario';
+  if (Object.hasOwn(obj, 'ranges') || Object.hasOwn(obj, 'flags')) return 'policy';
+  return null;
 }
 
 /** Reads an `msr-scenario/1` object; throws InputError naming the place of the first problem. */
@@ -61,6 +81,12 @@ export function scenarioFromJson(v: unknown): Scenario {
   const obj = expectObject(v, '(scenario)');
   if (obj.format !== undefined && obj.format !== SCENARIO_FORMAT) {
     throw new InputError('format', `expected "${SCENARIO_FORMAT}", got ${describeValue(obj.format)}`);
+  }
+  if (documentKind(obj) === 'policy') {
+    throw new InputError(
+      '(scenario)',
+      `this is an ${POLICY_FORMAT} policy (it has "ranges" or "flags" and no "steps"), not an ${SCENARIO_FORMAT} scenario; put it under "filter"`,
+    );
   }
   const profile = obj.profile ?? NEWEST_PROFILE;
   if (!isProfileId(profile)) {

@@ -6,7 +6,7 @@
 import { InputError } from '../../core/errors';
 import { POLICY_FORMAT, policyFromJson } from '../../core/policy/policy-json';
 import type { FilterPolicy } from '../../core/policy/types';
-import { SCENARIO_FORMAT } from '../../core/scenario/scenario-json';
+import { documentKind, SCENARIO_FORMAT } from '../../core/scenario/scenario-json';
 import type { PlaygroundDocument } from '../state/document';
 import { documentFromJson } from './document-json';
 import { readLink } from './link-codec';
@@ -38,18 +38,14 @@ function fromJsonValue(value: unknown): ImportResult {
     };
   }
   const obj = value as Record<string, unknown>;
-  const format = obj.format;
-  let kind: 'policy' | 'scenario';
-  if (format === POLICY_FORMAT) kind = 'policy';
-  else if (format === SCENARIO_FORMAT) kind = 'scenario';
-  else if (format !== undefined) {
+  const kind = documentKind(obj);
+  if (kind === null && obj.format !== undefined) {
     return {
       ok: false,
-      message: `format: expected "${POLICY_FORMAT}" or "${SCENARIO_FORMAT}", got ${JSON.stringify(format)}`,
+      message: `format: expected "${POLICY_FORMAT}" or "${SCENARIO_FORMAT}", got ${JSON.stringify(obj.format)}`,
     };
-  } else if (['steps', 'filter', 'profile', 'vcpu', 'exits', 'vmm'].some((k) => k in obj)) kind = 'scenario';
-  else if ('ranges' in obj || 'flags' in obj) kind = 'policy';
-  else {
+  }
+  if (kind === null) {
     return {
       ok: false,
       message: `This JSON is neither an ${POLICY_FORMAT} policy (with "ranges") nor an ${SCENARIO_FORMAT} scenario (with "steps" or "filter").`,
