@@ -27,7 +27,10 @@ export function installPolicy(
   const v = validatePolicy(effective, profile);
   if (!v.error) {
     const installed = buildInstalledFilter(effective, v.accepted, profile);
-    const effect = policy ? `filter installed (${installed.count} ranges)` : 'empty filter installed: nothing filtered';
+    const n = installed.count;
+    const effect = policy
+      ? `filter installed (${n} range${n === 1 ? '' : 's'})`
+      : 'empty filter installed: nothing filtered';
     return { installed, errno: null, error: null, effect };
   }
   const failedBeforeClear = v.error.range === null;
