@@ -126,7 +126,7 @@ describe('documents and scenarios', () => {
     expect(notes.map((n) => (n.kind === 'note' ? n.text : ''))).toEqual([
       expect.stringMatching(/^new VM/),
       expect.stringMatching(/SET_MSR_FILTER: ok/),
-      expect.stringMatching(/SET_MSR_FILTER: ok; filter installed \(1 ranges\)/),
+      expect.stringMatching(/SET_MSR_FILTER: ok; filter installed \(1 range\)/),
     ]);
   });
 });
