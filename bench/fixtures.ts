@@ -1,14 +1,9 @@
 import { type FilterPolicy, getProfile, type InstalledFilter, installPolicy } from '../src/core/index';
+import { seededRng } from '../src/core/test-support/fuzz';
 
-/** A deterministic xorshift generator, so every run measures the same data. */
+/** A deterministic generator, so every run measures the same data. */
 export function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
+  return seededRng(seed).next;
 }
 
 export const FULL = 0x3000;

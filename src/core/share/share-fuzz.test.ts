@@ -1,7 +1,7 @@
-import { Deflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../presets';
 import type { Scenario } from '../scenario/types';
+import { deflatedZeros, seededRng as rng } from '../test-support/fuzz';
 import { fingerprint } from './arbitraries';
 import { base64urlEncode, crc32 } from './bytes';
 import { deflateRaw, inflateRawBounded } from './deflate';
@@ -9,20 +9,6 @@ import type { ShareDocument } from './document';
 import { ShareLinkError, type ShareLinkErrorKind } from './errors';
 import { decodeShareFragment, encodeShareFragment, SHARE_LINK_LIMITS } from './share-link';
 import { encodeV1 } from './v1';
-
-/** xorshift32: the fuzz inputs are the same on every run, so a failure can be replayed. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-  return { next, int: (n: number) => next() % n, pick: <T>(a: readonly T[]): T => a[next() % a.length] };
-}
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const NOISE = `${B64}=+/.#% \n\u00e9\u{1f600}v`;
@@ -183,23 +169,6 @@ describe('decodeShareFragment on hostile input', () => {
 });
 
 describe('decompression bombs', () => {
-  function deflatedZeros(prefix: Uint8Array, megabytes: number): Uint8Array {
-    const parts: Uint8Array[] = [];
-    const d = new Deflate({ level: 9 }, (chunk) => {
-      parts.push(chunk);
-    });
-    d.push(prefix);
-    const mb = new Uint8Array(1024 * 1024);
-    for (let i = 0; i < megabytes; i++) d.push(mb, i === megabytes - 1);
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
-
   const header = encodeV1({ scenario: PRESETS[0].scenario }).subarray(0, -2);
 
   it('a valid deflate stream of 100 MB of zeros after our header is rejected quickly', () => {

@@ -4,8 +4,9 @@
  * bootPlayground, the function main.tsx runs, with fake globals. Nothing may throw, nothing may hang, and the work
  * kept from before stays open whenever the link cannot be.
  */
-import { Deflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { base64urlEncode } from '../../core/share/bytes';
+import { deflatedZeros, seededRng as rng, type SeededRng } from '../../core/test-support/fuzz';
 import { getPreset, PRESETS } from '../presets';
 import { emptyDocument, type PlaygroundDocument } from '../state/document';
 import { getDocument } from '../state/document-api';
@@ -16,19 +17,7 @@ import * as codec from './link-codec';
 import { bootPlayground } from './startup';
 import { storedText } from './storage';
 
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-  return { int: (n: number) => next() % n, pick: <T>(a: readonly T[]): T => a[next() % a.length] };
-}
-type Rng = ReturnType<typeof rng>;
+type Rng = SeededRng;
 
 const BASE = 'http://127.0.0.1:4173/';
 const B64 = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'];
@@ -47,27 +36,9 @@ const FOREIGN = [
 ];
 const VERSIONS = ['v0.', 'v3.', 'v9.', 'v10.', 'v.', 'v02.', 'v1..', 'v4294967296.', 'v999999999.', 'v1e3.'];
 
-function b64url(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** A raw DEFLATE stream of `megabytes` MiB of zeros: tiny as a link, huge once inflated. */
 function bomb(megabytes: number): string {
-  const parts: Uint8Array[] = [];
-  const d = new Deflate({ level: 9 }, (chunk) => {
-    parts.push(chunk);
-  });
-  const mb = new Uint8Array(1024 * 1024);
-  for (let i = 0; i < megabytes; i++) d.push(mb, i === megabytes - 1);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return b64url(out);
+  return base64urlEncode(deflatedZeros(new Uint8Array(0), megabytes));
 }
 
 function mutate(r: Rng, f: string): string {
