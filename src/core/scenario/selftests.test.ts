@@ -289,3 +289,21 @@ describe('the 6.12 UNSUPPORTED split', () => {
     });
   });
 });
+
+describe('the TSC as measured on 6.18', () => {
+  it('keeps counting after a guest write, which moves IA32_TSC_ADJUST by the difference; a host write moves neither', () => {
+    const out = run({
+      steps: [
+        { op: 'rdmsr', index: '0x10' },
+        { op: 'wrmsr', index: '0x10', value: '0' },
+        { op: 'rdmsr', index: '0x10' },
+        { op: 'rdmsr', index: '0x3b' },
+        { op: 'wrmsr', index: '0x10', value: '0', host: true },
+        { op: 'rdmsr', index: '0x3b' },
+      ],
+    });
+    expect(BigInt(out[2].value as string)).toBeGreaterThan(BigInt(out[0].value as string));
+    expect(BigInt(out[3].value as string)).toBeGreaterThan(1n << 63n); // 0 - TSC, as a u64
+    expect(out[5].value).toBe(out[3].value);
+  });
+});

@@ -155,9 +155,15 @@ function write(
     case 'low32':
       state.values.set(def.storage ?? def.index, value & 0xffff_ffffn);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value & 0xffff_ffffn)} (upper half dropped)` : '' };
-    case 'tsc':
-      state.values.set(0x10, (value - state.tsc) & U64);
-      return { code: 'ok', why: 'the TSC offset is set so the guest TSC reads this value now' };
+    case 'tsc': {
+      // Measured on 6.18: the guest TSC keeps counting; a guest write moves IA32_TSC_ADJUST by the difference
+      // (whatever the CPUID says), a host write changes neither.
+      if (!host) state.values.set(0x3b, ((state.values.get(0x3b) ?? 0n) + value - state.tsc) & U64);
+      const why = host
+        ? 'accepted; the TSC keeps counting'
+        : 'accepted; the TSC keeps counting and IA32_TSC_ADJUST takes the difference';
+      return { code: 'ok', why: explain ? why : '' };
+    }
     case 'tsc-adjust':
       if (!model.features.has('tsc_adjust'))
         return { code: 'ok', why: 'no TSC_ADJUST in CPUID: the write is silently ignored' };
