@@ -6,7 +6,6 @@ import type { Figure } from './measure';
 
 /** Every figure of BENCHMARKS.md, each a ratio against a baseline measured side by side in this run. */
 export async function runBenchmarks(
-  root: string,
   extra: (() => Figure | Figure[] | null | Promise<Figure | Figure[] | null>)[],
 ): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -25,7 +24,6 @@ export async function runBenchmarks(
       console.log(formatFigure(f));
     }
   }
-  void root;
   return figures;
 }
 

@@ -55,42 +55,18 @@ function pushBitRuns(out: PolicyInterval[], f: InstalledFilter, k: number, from:
   }
 }
 
-function sweep(
-  profile: KernelProfile,
-  f: InstalledFilter,
-  typeFlag: number,
-  from: number,
-  to: number,
-  out: PolicyInterval[],
-) {
-  // Boundaries where the set of covering ranges changes.
-  const cuts = new Set<number>([from, to]);
-  for (let k = 0; k < f.count; k++) {
-    if ((f.flags[k] & typeFlag) === 0) continue;
-    const b = f.base[k];
-    const e = f.end[k];
-    if (e <= b) continue; // wraps: never matches
-    if (b > from && b < to) cuts.add(b);
-    if (e > from && e < to) cuts.add(e);
+/** Walks the install-time first-match segments of this access type (InstalledFilter.segStart) over [from, to). */
+function sweep(f: InstalledFilter, typeFlag: number, from: number, to: number, out: PolicyInterval[]) {
+  const starts = f.segStart[typeFlag - 1];
+  const ranges = f.segRange[typeFlag - 1];
+  for (let i = 0; i < starts.length; i++) {
+    const lo = Math.max(starts[i], from);
+    const hi = Math.min(i + 1 < starts.length ? starts[i + 1] : MSR_SPACE_END, to);
+    if (lo >= hi) continue;
+    const k = ranges[i];
+    if (k >= 0) pushBitRuns(out, f, k, lo, hi);
+    else push(out, { start: lo, end: hi, allowed: f.defaultAllow, range: null, cause: 'default' });
   }
-  const points = [...cuts].sort((a, b) => a - b);
-  for (let p = 0; p + 1 < points.length; p++) {
-    const lo = points[p];
-    const hi = points[p + 1];
-    let decided = false;
-    for (let k = 0; k < f.count; k++) {
-      if ((f.flags[k] & typeFlag) === 0) continue;
-      if (lo >= f.base[k] && lo < f.end[k]) {
-        pushBitRuns(out, f, k, lo, hi);
-        decided = true;
-        break;
-      }
-    }
-    if (!decided) {
-      push(out, { start: lo, end: hi, allowed: f.defaultAllow, range: null, cause: 'default' });
-    }
-  }
-  void profile;
 }
 
 /**
@@ -109,7 +85,7 @@ export function effectivePolicy(profile: KernelProfile, f: InstalledFilter | nul
   for (let s = 0; s < segments.length; s++) {
     const [from, to] = segments[s];
     if (allowAll) push(out, { start: from, end: to, allowed: true, range: null, cause: 'no-filter' });
-    else sweep(profile, f, accessTypeFlag(type), from, to, out);
+    else sweep(f, accessTypeFlag(type), from, to, out);
     if (profile.x2apicExempt && s === 0) {
       push(out, { start: X2APIC_FIRST, end: X2APIC_LAST + 1, allowed: true, range: null, cause: 'x2apic' });
     }
