@@ -1,11 +1,15 @@
 import { defineConfig, devices } from '@playwright/test';
 
+// E2E_PORT lets several clones run their journeys side by side without sharing one preview server.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const base = `http://127.0.0.1:${port}`;
+
 export default defineConfig({
   testDir: './e2e',
   workers: 1,
   timeout: 60_000,
   reporter: [['list']],
-  use: { baseURL: 'http://127.0.0.1:4173', trace: 'retain-on-failure' },
+  use: { baseURL: base, trace: 'retain-on-failure' },
   projects: [
     {
       name: 'chromium',
@@ -28,8 +32,8 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'npx vite build && npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: base,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -67,7 +67,7 @@ test('Copy link copies the URL; opened in a fresh browser, it shows the same pol
   await page.getByRole('button', { name: 'Copy link' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:4173\/#v2\.[A-Za-z0-9_-]+$/);
+  expect(copied).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#v2\.[A-Za-z0-9_-]+$/);
   expect(copied).toBe(url);
 
   // A fresh context: no local storage, nothing shared but the link.
