@@ -1,6 +1,7 @@
 import { release } from 'node:os';
 import { CliExit } from '../src/cli/main';
-import { NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
+import { DEFAULT_HOST_MODEL, NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
+import { nativeHostIdOr } from '../src/node/native-host';
 import { ensureHelper, kvmDeviceProblem, runHelper } from './helper-process';
 import { type Command, planScenario, scriptOf } from './kvm-plan';
 import { interpretRun, type KvmRunOutput } from './kvm-results';
@@ -70,7 +71,9 @@ export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptio
 
 /** Runs a scenario on the real kernel through the C helper (oracle/kvm-oracle.c): the simulator's JSON Lines. */
 export async function runScenarioOnKvm(text: string, opts: KvmRunOptions): Promise<string> {
-  const scenario = scenarioFromJson(parseJsonText(text, 'scenario'));
+  const scenario = scenarioFromJson(parseJsonText(text, 'scenario'), {
+    nativeHost: () => nativeHostIdOr(DEFAULT_HOST_MODEL),
+  });
   const out = await runParsedScenarioOnKvm(scenario, opts);
   const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
   for (const note of out.notes) stderr(`${note}\n`);

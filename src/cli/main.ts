@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import {
+  DEFAULT_HOST_MODEL,
   DEFAULT_SHARE_BASE,
   documentKind,
   ExportError,
   getProfile,
+  HOST_MODEL_IDS,
+  type HostModelId,
   InputError,
+  isHostModelId,
   isProfileId,
   NEWEST_PROFILE,
   PROFILE_IDS,
@@ -19,7 +23,9 @@ import {
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
 
 export const USAGE = `usage:
-  msrfilter run [--kvm] [--trace] SCENARIO.json     simulate (or run on /dev/kvm); JSON Lines on stdout
+  msrfilter run [--kvm] [--trace] [--host H] SCENARIO.json
+                                                      simulate (or run on /dev/kvm); JSON Lines on stdout
+  msrfilter host                                      the host model that matches this machine's /dev/kvm, and why
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
   msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
                                                       write a policy (or a scenario's filter and exit mask) as a
@@ -27,6 +33,7 @@ export const USAGE = `usage:
   msrfilter import URL [--scenario]                   decode a share link (URL, #v1.… or v1.…; - reads stdin)
                                                       into msr-filter/1 JSON, or with --scenario msr-scenario/1
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
+hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
 A file argument of - reads standard input.`;
 
 /** Exit codes: 0 ok, 1 policy refused, 2 malformed input or usage, 3 no /dev/kvm. */
@@ -44,6 +51,16 @@ export interface CliIo {
   stderr: (s: string) => void;
   readFile: (path: string) => string;
   runOnKvm?: (scenarioText: string, args: { trace: boolean }) => Promise<string>;
+  /** This machine's host model (for `host` and `"hostModel": "native"`): an id, or why there is none. */
+  nativeHost?: () => { id: HostModelId | null; why: string };
+}
+
+function nativeResolver(io: CliIo): () => HostModelId {
+  return () => {
+    const n = io.nativeHost?.();
+    if (!n?.id) throw new CliExit(3, `msrfilter: no native host model: ${n?.why ?? 'not available in this build'}`);
+    return n.id;
+  };
 }
 
 /** A bad command line: exit 2 with one line, like any other malformed input (`--help` prints the usage). */
@@ -58,7 +75,7 @@ function parseArgs(argv: string[]) {
     const a = argv[i];
     if (a === '--kvm' || a === '--trace' || a === '--scenario' || a === '--help' || a === '-h') {
       flags.set(a.replace(/^-+/, ''), true);
-    } else if (a === '--profile' || a === '--to' || a === '--base') {
+    } else if (a === '--profile' || a === '--to' || a === '--base' || a === '--host') {
       const v = argv[++i];
       if (v === undefined) usageError(`${a} needs a value`);
       flags.set(a.slice(2), v);
@@ -95,13 +112,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   switch (command) {
+    case 'host': {
+      const n = io.nativeHost?.();
+      if (!n?.id) throw new CliExit(3, `msrfilter: no native host model: ${n?.why ?? 'not available in this build'}`);
+      io.stdout(`${n.id}\n`);
+      io.stderr(`msrfilter: ${n.id}: ${n.why}\n`);
+      return 0;
+    }
     case 'run': {
       const text = readInput(io, rest[0], 'scenario');
-      const scenario = scenarioFromJson(parseJsonText(text, rest[0]));
+      const resolveNative = nativeResolver(io);
+      const scenario = scenarioFromJson(parseJsonText(text, rest[0]), { nativeHost: resolveNative });
+      const hostFlag = flags.get('host');
+      if (hostFlag !== undefined) {
+        if (hostFlag === 'native') scenario.hostModel = resolveNative();
+        else if (isHostModelId(hostFlag)) scenario.hostModel = hostFlag;
+        else usageError(`unknown host model ${JSON.stringify(hostFlag)} (known: ${HOST_MODEL_IDS.join(', ')}, native)`);
+      }
       const trace = flags.has('trace');
       if (flags.has('kvm')) {
         if (!io.runOnKvm) throw new CliExit(3, 'msrfilter: --kvm is not available in this build');
-        io.stdout(await io.runOnKvm(text, { trace }));
+        const out = await io.runOnKvm(text, { trace });
+        const n = io.nativeHost?.();
+        io.stderr(
+          `msrfilter: note: ran on this machine's kernel; its host model is ${n?.id ?? 'unknown'} (${n?.why ?? 'no detection'})\n`,
+        );
+        io.stdout(out);
         return 0;
       }
       const run = runScenario(scenario, trace);

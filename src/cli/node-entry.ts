@@ -1,3 +1,4 @@
+import { detectNativeHost } from '../node/native-host';
 import { main, readFileOrStdin } from './main';
 
 /** The CLI wired to the process: files, stdout/stderr, and the real-KVM oracle when asked for. */
@@ -6,6 +7,7 @@ export async function runNode(argv: string[]): Promise<number> {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     readFile: readFileOrStdin,
+    nativeHost: () => detectNativeHost(),
     runOnKvm: async (text, args) => {
       const { runScenarioOnKvm } = await import('../../oracle/kvm-runner');
       return runScenarioOnKvm(text, args);
