@@ -19,7 +19,7 @@ import {
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
 
 export const USAGE = `usage:
-  msrfilter run [--kvm] [--trace] SCENARIO.json     simulate (or run on /dev/kvm); JSON Lines on stdout
+  msrfilter run [--kvm[=svm-6.1]] [--trace] SCENARIO.json  simulate (or run on /dev/kvm, or kvm_amd 6.1 under QEMU); JSON Lines
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
   msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
                                                       write a policy (or a scenario's filter and exit mask) as a
@@ -43,7 +43,7 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (path: string) => string;
-  runOnKvm?: (scenarioText: string, args: { trace: boolean }) => Promise<string>;
+  runOnKvm?: (scenarioText: string, args: { trace: boolean; backend?: string }) => Promise<string>;
 }
 
 /** A bad command line: exit 2 with one line, like any other malformed input (`--help` prints the usage). */
@@ -101,7 +101,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const trace = flags.has('trace');
       if (flags.has('kvm')) {
         if (!io.runOnKvm) throw new CliExit(3, 'msrfilter: --kvm is not available in this build');
-        io.stdout(await io.runOnKvm(text, { trace }));
+        const kvm = flags.get('kvm');
+        io.stdout(await io.runOnKvm(text, { trace, backend: kvm === true ? undefined : kvm }));
         return 0;
       }
       const run = runScenario(scenario, trace);
