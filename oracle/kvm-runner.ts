@@ -2,7 +2,7 @@ import { release } from 'node:os';
 import { CliExit } from '../src/cli/main';
 import { DEFAULT_HOST_MODEL, NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
 import { nativeHostIdOr } from '../src/node/native-host';
-import { ensureHelper, kvmDeviceProblem, runHelper } from './helper-process';
+import { ensureHelper, type HelperRun, kvmDeviceProblem, runHelper } from './helper-process';
 import { type Command, planScenario, scriptOf } from './kvm-plan';
 import { interpretRun, type KvmRunOutput } from './kvm-results';
 
@@ -14,6 +14,8 @@ export interface KvmRunOptions {
   timeoutMs?: number;
   /** Another helper binary (tests). */
   helper?: string;
+  /** Runs one helper script elsewhere (the svm-6.1 backend's QEMU guest) instead of on this machine's /dev/kvm. */
+  runScript?: (script: string) => Promise<HelperRun>;
 }
 
 const PREFIX = 'msrfilter: --kvm:';
@@ -52,9 +54,11 @@ function planNotes(s: Scenario): string[] {
 
 /** Runs a parsed scenario on a fresh VM of the real kernel; throws CliExit(3) where KVM is unavailable. */
 export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptions, 'stderr'>): Promise<KvmRunOutput> {
-  await requireKvm(opts.helper);
+  if (!opts.runScript) await requireKvm(opts.helper);
   const commands = planScenario(s);
-  const run = await runHelper(scriptOf(commands), { helper: opts.helper, timeoutMs: opts.timeoutMs });
+  const run = opts.runScript
+    ? await opts.runScript(scriptOf(commands))
+    : await runHelper(scriptOf(commands), { helper: opts.helper, timeoutMs: opts.timeoutMs });
   if (run.timedOut) throw new CliExit(4, `${PREFIX} the helper did not finish within ${opts.timeoutMs} ms`);
   const fatal = run.lines.find((l) => l.startsWith('fatal'));
   if (run.code === 3) {

@@ -23,8 +23,8 @@ import {
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
 
 export const USAGE = `usage:
-  msrfilter run [--kvm] [--trace] [--host H] SCENARIO.json
-                                                      simulate (or run on /dev/kvm); JSON Lines on stdout
+  msrfilter run [--kvm[=svm-6.1]] [--trace] [--host H] SCENARIO.json
+                                                      simulate (or run on /dev/kvm, or kvm_amd 6.1 under QEMU); JSON Lines
   msrfilter host                                      the host model that matches this machine's /dev/kvm, and why
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
   msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
@@ -50,7 +50,7 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (path: string) => string;
-  runOnKvm?: (scenarioText: string, args: { trace: boolean }) => Promise<string>;
+  runOnKvm?: (scenarioText: string, args: { trace: boolean; backend?: string }) => Promise<string>;
   /** This machine's host model (for `host` and `"hostModel": "native"`): an id, or why there is none. */
   nativeHost?: () => { id: HostModelId | null; why: string };
 }
@@ -132,11 +132,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const trace = flags.has('trace');
       if (flags.has('kvm')) {
         if (!io.runOnKvm) throw new CliExit(3, 'msrfilter: --kvm is not available in this build');
-        const out = await io.runOnKvm(text, { trace });
-        const n = io.nativeHost?.();
-        io.stderr(
-          `msrfilter: note: ran on this machine's kernel; its host model is ${n?.id ?? 'unknown'} (${n?.why ?? 'no detection'})\n`,
-        );
+        const kvm = flags.get('kvm');
+        const backend = kvm === true ? undefined : kvm;
+        const out = await io.runOnKvm(text, { trace, backend });
+        if (backend === undefined) {
+          const n = io.nativeHost?.();
+          io.stderr(
+            `msrfilter: note: ran on this machine's kernel; its host model is ${n?.id ?? 'unknown'} (${n?.why ?? 'no detection'})\n`,
+          );
+        } else io.stderr(`msrfilter: note: ran on ${backend}; its host model is svm\n`);
         io.stdout(out);
         return 0;
       }
