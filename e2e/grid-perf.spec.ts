@@ -21,7 +21,9 @@ function p95(values: number[]): number {
 }
 const round = (n: number) => Math.round(n * 100) / 100;
 
-test('grid frame times with 16 full ranges stay within a 60 Hz frame', async ({ page }) => {
+test('grid drag-paints 1,000 cells and scrolls 16 full ranges; frame times go to test-results/grid-perf.json for npm run bench', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.goto('/?grid-harness');
   await page.waitForFunction(() => (window.__gridHarness as HarnessApi | undefined)?.perf.firstFrame != null);
@@ -154,10 +156,6 @@ test('grid frame times with 16 full ranges stay within a 60 Hz frame', async ({ 
   expect(state.gestures).toEqual({ start: 1, end: 1 });
   // one pointermove per cell (Chromium could coalesce a few; each would then paint a span)
   expect(painting.length).toBeGreaterThanOrEqual(950);
-  expect(result.drag.p95HandlerMs).toBeLessThan(FRAME_MS);
-  expect(result.drag.p95CommitMs).toBeLessThan(FRAME_MS);
-  expect(result.drag.p95FrameMs).toBeLessThan(FRAME_MS);
-  expect(result.firstPaint.paintMs).toBeLessThan(2 * FRAME_MS);
   expect(result.scroll.fullPaints).toBeGreaterThan(20);
-  expect(result.scroll.p95PaintMs).toBeLessThan(FRAME_MS);
+  // timings are figures for `npm run bench` (bench/grid.ts), never assertions here
 });

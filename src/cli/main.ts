@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   DEFAULT_HOST_MODEL,
   DEFAULT_SHARE_BASE,
@@ -21,11 +20,19 @@ import {
   validatePolicy,
 } from '../core/index';
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
+import { MAX_INPUT_BYTES, readInputCapped } from './read-input';
+import { runTestCommand, TestUsageError } from './test-command';
+
+/** What a bare `msrfilter` prints (stderr, exit 2). */
+export const SHORT_USAGE = 'usage: msrfilter run|test|validate|export|import ... (msrfilter --help for more)';
 
 export const USAGE = `usage:
   msrfilter run [--kvm[=svm-6.1]] [--trace] [--host H] SCENARIO.json
                                                       simulate (or run on /dev/kvm, or kvm_amd 6.1 under QEMU); JSON Lines
   msrfilter host                                      the host model that matches this machine's /dev/kvm, and why
+  msrfilter test [--reporter tap|junit] [--profile P,...] [--host H,...] FILE|DIR|GLOB...
+                                                      check every step's "expect"; exit 0 all pass, 1 any fails,
+                                                      2 malformed; --profile/--host repeat or take lists (a matrix)
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
   msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
                                                       write a policy (or a scenario's filter and exit mask) as a
@@ -34,7 +41,7 @@ export const USAGE = `usage:
                                                       into msr-filter/1 JSON, or with --scenario msr-scenario/1
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
 hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
-A file argument of - reads standard input.`;
+A file argument of - reads standard input; inputs are read up to ${MAX_INPUT_BYTES / 2 ** 20} MiB.`;
 
 /** Exit codes: 0 ok, 1 policy refused, 2 malformed input or usage, 3 no /dev/kvm. */
 export class CliExit extends Error {
@@ -53,6 +60,8 @@ export interface CliIo {
   runOnKvm?: (scenarioText: string, args: { trace: boolean; backend?: string }) => Promise<string>;
   /** This machine's host model (for `host` and `"hostModel": "native"`): an id, or why there is none. */
   nativeHost?: () => { id: HostModelId | null; why: string };
+  /** `test`'s FILE|DIR|GLOB arguments to files (default: each argument as a file). */
+  expandPath?: (pattern: string) => string[];
 }
 
 function nativeResolver(io: CliIo): () => HostModelId {
@@ -68,47 +77,55 @@ function usageError(message: string): never {
   throw new CliExit(2, `msrfilter: ${message} (see msrfilter --help)`);
 }
 
+/** Options that take a value; `lists` keeps every value of a repeated one (`--profile a --profile b`). */
+const VALUE_OPTIONS = ['--profile', '--to', '--base', '--reporter', '--host'];
+
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
+  const setValue = (name: string, v: string) => {
+    flags.set(name, v);
+    lists.set(name, [...(lists.get(name) ?? []), v]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--kvm' || a === '--trace' || a === '--scenario' || a === '--help' || a === '-h') {
       flags.set(a.replace(/^-+/, ''), true);
-    } else if (a === '--profile' || a === '--to' || a === '--base' || a === '--host') {
+    } else if (VALUE_OPTIONS.includes(a)) {
       const v = argv[++i];
       if (v === undefined) usageError(`${a} needs a value`);
-      flags.set(a.slice(2), v);
+      setValue(a.slice(2), v);
     } else if (a.startsWith('--') && a.includes('=')) {
       const eq = a.indexOf('=');
-      flags.set(a.slice(2, eq), a.slice(eq + 1));
+      setValue(a.slice(2, eq), a.slice(eq + 1));
     } else if (a.startsWith('-') && a !== '-') usageError(`unknown option ${a}`);
     else positional.push(a);
   }
-  return { flags, positional };
+  return { flags, lists, positional };
 }
+
+const readErrorText = (e: NodeJS.ErrnoException) =>
+  e.code === 'EFBIG' ? `EFBIG: ${e.message}` : (e.code ?? e.message);
 
 function readInput(io: CliIo, path: string | undefined, what: string): string {
   if (!path) usageError(`missing ${what} file`);
   try {
     return io.readFile(path);
   } catch (e) {
-    throw new CliExit(
-      2,
-      `msrfilter: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    throw new CliExit(2, `msrfilter: cannot read ${path}: ${readErrorText(e as NodeJS.ErrnoException)}`);
   }
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(argv);
+  const { flags, lists, positional } = parseArgs(argv);
   const [command, ...rest] = positional;
   if (flags.has('help') || flags.has('h')) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
   if (!command) {
-    io.stderr(`${USAGE}\n`);
+    io.stderr(`${SHORT_USAGE}\n`);
     return 2;
   }
   switch (command) {
@@ -145,13 +162,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       const run = runScenario(scenario, trace);
+      const expectations = scenario.steps.some((s) => s.expect) ? scenario.steps.map((s) => s.expect) : undefined;
       if (run.setup.exits?.errno)
         io.stderr(`msrfilter: note: exits: ${run.setup.exits.errno}: ${run.setup.exits.message}\n`);
       if (run.setup.filter?.errno)
         io.stderr(`msrfilter: note: filter: ${run.setup.filter.errno}: ${run.setup.filter.message}\n`);
       // In slices, so that a very long run never builds one huge string.
       for (let i = 0; i < run.steps.length; i += 4096) {
-        io.stdout(resultsToJsonLines(run.steps.slice(i, i + 4096), trace));
+        io.stdout(resultsToJsonLines(run.steps.slice(i, i + 4096), trace, expectations));
       }
       return 0;
     }
@@ -218,6 +236,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return 0;
     }
+    case 'test':
+      try {
+        return runTestCommand(
+          {
+            patterns: rest,
+            reporter: flags.get('reporter') as string | undefined,
+            profiles: lists.get('profile') ?? [],
+            hosts: lists.get('host') ?? [],
+            hostModels: true,
+          },
+          { ...io, expandPath: io.expandPath ?? ((p) => [p]) },
+        );
+      } catch (e) {
+        if (e instanceof TestUsageError) usageError(e.message);
+        throw e;
+      }
     default:
       usageError(`unknown command ${JSON.stringify(command)}`);
   }
@@ -249,6 +283,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Reads a file (or standard input for `-`), refusing more than MAX_INPUT_BYTES (EFBIG): `/dev/zero` never ends. */
 export function readFileOrStdin(path: string): string {
-  return readFileSync(path === '-' ? 0 : path, 'utf8');
+  return readInputCapped(path === '-' ? 0 : path);
 }

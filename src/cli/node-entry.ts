@@ -1,28 +1,37 @@
 import { detectNativeHost } from '../node/native-host';
-import { CliExit, main, readFileOrStdin } from './main';
+import { expandPath } from './expand-paths';
+import type { CliIo } from './main';
+import { main, readFileOrStdin } from './main';
 
-/** The CLI wired to the process: files, stdout/stderr, and the real-KVM oracle when asked for. */
-export async function runNode(argv: string[]): Promise<number> {
+/**
+ * A reader that has gone (`msrfilter run big.json | head -1`) is no error: the CLI stops quietly with exit 0 instead
+ * of a stack trace, and writes nothing more.
+ */
+function quietOnClosedPipe(): { closed: () => boolean } {
+  let closed = false;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      closed = true;
+      process.exit(0);
+    });
+  }
+  return { closed: () => closed };
+}
+
+/** The CLI wired to the process: files, stdout/stderr, and (from a clone) the real-KVM oracle when asked for. */
+export async function runNode(argv: string[], runOnKvm?: CliIo['runOnKvm']): Promise<number> {
+  const pipe = quietOnClosedPipe();
   return main(argv, {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    readFile: readFileOrStdin,
-    nativeHost: () => detectNativeHost(),
-    runOnKvm: async (text, { backend, ...args }) => {
-      const { runScenarioOnKvm } = await import('../../oracle/kvm-runner');
-      if (backend === undefined) return runScenarioOnKvm(text, args);
-      if (backend !== 'svm-6.1') throw new CliExit(2, `msrfilter: --kvm=${backend}: unknown backend (svm-6.1)`);
-      const { ensureGuestImage, INSTALL_HINT, missingTools } = await import('../../oracle/qemu/guest-image');
-      const { QemuSession } = await import('../../oracle/qemu/qemu-session');
-      const missing = missingTools();
-      if (missing) throw new CliExit(3, `msrfilter: --kvm=svm-6.1: ${missing}; ${INSTALL_HINT}`);
-      const session = new QemuSession(ensureGuestImage());
-      try {
-        await session.boot();
-        return await runScenarioOnKvm(text, { ...args, runScript: (script) => session.run(script) });
-      } finally {
-        await session.close();
-      }
+    stdout: (s) => {
+      if (!pipe.closed()) process.stdout.write(s);
     },
+    stderr: (s) => {
+      if (!pipe.closed()) process.stderr.write(s);
+    },
+    readFile: readFileOrStdin,
+    expandPath,
+    nativeHost: () => detectNativeHost(),
+    runOnKvm,
   });
 }

@@ -1,4 +1,5 @@
 /** The engine's public API: the UI, the CLI, the oracle and the tests all use these. */
+export * from './api';
 export * from './constants';
 export * from './effective/compare';
 export * from './effective/effective-policy';
@@ -19,6 +20,7 @@ export * from './policy/types';
 export * from './presets';
 export * from './profiles/profiles';
 export * from './profiles/types';
+export * from './scenario/expect';
 export * from './scenario/results-jsonl';
 export * from './scenario/run-scenario';
 export * from './scenario/scenario-json';

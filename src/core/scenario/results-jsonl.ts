@@ -1,8 +1,21 @@
 import { hex32, hex64 } from '../numbers';
+import { checkExpectation, type StepExpectation } from './expect';
 import { isControlResult, type StepResult } from './run-scenario';
 
-/** One result line of formats.md, as a plain object (extra fields: `message`, `trace`, `bit`). */
-export function stepResultToJson(r: StepResult, withTrace = false): Record<string, unknown> {
+/**
+ * One result line of formats.md, as a plain object (extra fields: `message`, `trace`, `bit`, and `expect` when the
+ * step carried expectations: `{ "pass": true }` or `{ "pass": false, "mismatches": [{ field, expected, got }] }`).
+ */
+export function stepResultToJson(r: StepResult, withTrace = false, expect?: StepExpectation): Record<string, unknown> {
+  const out = resultFields(r, withTrace);
+  if (expect) {
+    const mismatches = checkExpectation(r, expect);
+    out.expect = mismatches.length ? { pass: false, mismatches } : { pass: true };
+  }
+  return out;
+}
+
+function resultFields(r: StepResult, withTrace: boolean): Record<string, unknown> {
   if (isControlResult(r)) {
     return { step: r.step, op: r.op, errno: r.errno, message: r.message };
   }
@@ -22,6 +35,11 @@ export function stepResultToJson(r: StepResult, withTrace = false): Record<strin
   return out;
 }
 
-export function resultsToJsonLines(results: readonly StepResult[], withTrace = false): string {
-  return results.map((r) => `${JSON.stringify(stepResultToJson(r, withTrace))}\n`).join('');
+/** `expectations[i]` is the `expect` of step `results[i].step` (pass the scenario's steps' expectations, if any). */
+export function resultsToJsonLines(
+  results: readonly StepResult[],
+  withTrace = false,
+  expectations?: readonly (StepExpectation | undefined)[],
+): string {
+  return results.map((r) => `${JSON.stringify(stepResultToJson(r, withTrace, expectations?.[r.step]))}\n`).join('');
 }

@@ -5,6 +5,7 @@ import { exitMaskToNames, parseExitMask } from '../policy/flags';
 import { expectObject, optionalString, POLICY_FORMAT, policyFromJson, policyToJson } from '../policy/policy-json';
 import { isProfileId, NEWEST_PROFILE, PROFILE_IDS } from '../profiles/profiles';
 import { isVcpuModelId, VCPU_MODEL_IDS } from '../vcpu/models';
+import { expectationToJson, parseExpectation } from './expect';
 import type { Scenario, Step, VmmReply } from './types';
 
 export const SCENARIO_FORMAT = 'msr-scenario/1';
@@ -33,6 +34,13 @@ function parseFilterOrNull(v: unknown, place: string) {
 }
 
 function parseStep(v: unknown, place: string): Step {
+  const step = parseStepOp(v, place);
+  const expect = (v as Record<string, unknown>).expect;
+  if (expect !== undefined) step.expect = parseExpectation(expect, placeOf(place, 'expect'), step.op);
+  return step;
+}
+
+function parseStepOp(v: unknown, place: string): Step {
   const obj = expectObject(v, place);
   const op = obj.op;
   switch (op) {
@@ -138,6 +146,12 @@ function replyToJson(r: VmmReply): Record<string, unknown> {
 }
 
 export function stepToJson(s: Step): Record<string, unknown> {
+  const out = stepOpToJson(s);
+  if (s.expect) out.expect = expectationToJson(s.expect);
+  return out;
+}
+
+function stepOpToJson(s: Step): Record<string, unknown> {
   switch (s.op) {
     case 'rdmsr':
     case 'wrmsr': {

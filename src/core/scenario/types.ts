@@ -2,15 +2,18 @@ import type { HostModelId } from '../host/host-models';
 import type { FilterPolicy } from '../policy/types';
 import type { ProfileId } from '../profiles/types';
 import type { VcpuModelId } from '../vcpu/models';
+import type { StepExpectation } from './expect';
 
 /** How the VMM answers a user-space MSR exit: error=1 (the guest gets #GP) or data (a read returns it). */
 export type VmmReply = { error: true } | { error: false; data: bigint };
 
-export type Step =
+/** Every step may carry `expect`: what its result must be (checked by `msrfilter test`). */
+export type Step = (
   | { op: 'rdmsr'; index: number; host: boolean; reply?: VmmReply }
   | { op: 'wrmsr'; index: number; value: bigint; host: boolean; reply?: VmmReply }
   | { op: 'set-filter'; filter: FilterPolicy | null }
-  | { op: 'set-exits'; exits: bigint };
+  | { op: 'set-exits'; exits: bigint }
+) & { expect?: StepExpectation };
 
 export interface VmConfig {
   profile: ProfileId;

@@ -1,0 +1,79 @@
+import {
+  checkExpectation,
+  type ExpectationMismatch,
+  hex32,
+  InputError,
+  parseJsonText,
+  runScenario,
+  scenarioFromJson,
+} from '../core/index';
+
+/** `--profile`/`--host` values of one run of the suite; absent: each file's own. */
+export interface MatrixCell {
+  profile?: string;
+  host?: string;
+}
+
+/** One step that carried `expect`, and what it missed (empty: met). */
+export interface CheckedStep {
+  step: number;
+  label: string;
+  mismatches: ExpectationMismatch[];
+}
+
+export type SuiteCase =
+  | { kind: 'checked'; file: string; cell: MatrixCell; steps: CheckedStep[] }
+  | { kind: 'malformed'; file: string; cell: MatrixCell; message: string };
+
+export function cellLabel(cell: MatrixCell): string {
+  const parts: string[] = [];
+  if (cell.profile !== undefined) parts.push(`profile=${cell.profile}`);
+  if (cell.host !== undefined) parts.push(`host=${cell.host}`);
+  return parts.length ? ` [${parts.join(', ')}]` : '';
+}
+
+export const caseFailed = (c: SuiteCase) => c.kind === 'checked' && c.steps.some((s) => s.mismatches.length > 0);
+
+/** The matrix: every combination of the given profiles and hosts (one empty cell when neither is given). */
+export function matrixOf(profiles: readonly string[], hosts: readonly string[]): MatrixCell[] {
+  const ps = profiles.length ? profiles : [undefined];
+  const hs = hosts.length ? hosts : [undefined];
+  const out: MatrixCell[] = [];
+  for (const profile of ps) {
+    for (const host of hs) {
+      const cell: MatrixCell = {};
+      if (profile !== undefined) cell.profile = profile;
+      if (host !== undefined) cell.host = host;
+      out.push(cell);
+    }
+  }
+  return out;
+}
+
+/** The document with the cell's overrides: `profile` replaces the file's, `host` sets its `hostModel`. */
+function withOverrides(json: unknown, cell: MatrixCell): unknown {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  const out: Record<string, unknown> = { ...(json as Record<string, unknown>) };
+  if (cell.profile !== undefined) out.profile = cell.profile;
+  if (cell.host !== undefined) out.hostModel = cell.host;
+  return out;
+}
+
+/** Runs one test file's scenario (already read) under one cell of the matrix and checks every step's `expect`. */
+export function checkFile(file: string, text: string, cell: MatrixCell): SuiteCase {
+  try {
+    const scenario = scenarioFromJson(withOverrides(parseJsonText(text, ''), cell));
+    const run = runScenario(scenario, false);
+    const steps: CheckedStep[] = [];
+    for (const r of run.steps) {
+      const expect = scenario.steps[r.step].expect;
+      if (!expect) continue;
+      const label = 'index' in r ? `steps[${r.step}] ${r.op} ${hex32(r.index)}` : `steps[${r.step}] ${r.op}`;
+      steps.push({ step: r.step, label, mismatches: checkExpectation(r, expect) });
+    }
+    return { kind: 'checked', file, cell, steps };
+  } catch (e) {
+    if (e instanceof InputError) return { kind: 'malformed', file, cell, message: e.message };
+    throw e;
+  }
+}
