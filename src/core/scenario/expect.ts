@@ -33,6 +33,14 @@ function oneOf<T extends string>(v: unknown, known: readonly T[], place: string,
  * value; set-filter and set-exits take errno. Any other field, or a field the op cannot have, is an InputError.
  */
 export function parseExpectation(v: unknown, place: string, op: string): StepExpectation {
+  // The playground's saved accesses write the expected verdict alone ("allow", "eperm", "gp", or null for none).
+  if (v === null) return {};
+  if (typeof v === 'string') {
+    if (!(DECISIONS as readonly string[]).includes(v) || (op !== 'rdmsr' && op !== 'wrmsr')) {
+      throw new InputError(place, `expected "allow", "eperm", "gp" or null, got ${JSON.stringify(v)}`);
+    }
+    return { decision: v as StepExpectation['decision'] };
+  }
   const obj = expectObject(v, place);
   const access = op === 'rdmsr' || op === 'wrmsr';
   const out: StepExpectation = {};
