@@ -104,22 +104,28 @@ function isDenied(list: readonly MsrInterval[], index: number) {
 }
 
 /** Ranges of which their access types are all decided by earlier ranges (geometry, independent of the sweep). */
-export function shadowedRanges(profile: KernelProfile, policy: FilterPolicy): { range: number; types: AccessType[] }[] {
+export function shadowedRanges(
+  profile: KernelProfile,
+  policy: FilterPolicy,
+): { range: number; types: AccessType[]; wraps: boolean }[] {
   const v = validatePolicy(policy, profile);
   const accepted = v.error ? [] : v.accepted;
-  const out: { range: number; types: AccessType[] }[] = [];
+  const out: { range: number; types: AccessType[]; wraps: boolean }[] = [];
   const covered: Record<AccessType, MsrInterval[]> = { read: [], write: [] };
   for (const i of accepted) {
     const r = policy.ranges[i];
-    const span: MsrInterval = [r.base, r.base + r.nmsrs];
+    // the kernel's end is a u32: a range that reaches 0x100000000 wraps and matches nothing
+    const end = (r.base + r.nmsrs) >>> 0;
+    const wraps = end <= r.base;
+    const span: MsrInterval = [r.base, wraps ? r.base : end];
     const shadowedTypes: AccessType[] = [];
     for (const t of typesOf(r.flags)) {
-      let rest: MsrInterval[] = [span];
+      let rest: MsrInterval[] = wraps ? [] : [span];
       for (const [s, e] of covered[t]) rest = removeSpan(rest, s, e);
       if (profile.x2apicExempt) rest = removeSpan(rest, X2APIC_FIRST, X2APIC_LAST + 1);
       if (rest.length === 0) shadowedTypes.push(t);
     }
-    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes });
+    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes, wraps });
     for (const t of typesOf(r.flags)) covered[t] = normalizeIntervals([...covered[t], span]);
   }
   return out;
@@ -174,6 +180,17 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
   for (const s of shadowedRanges(profile, policy)) {
     const r = policy.ranges[s.range];
     const all = s.types.length === typesOf(r.flags).length;
+    if (s.wraps) {
+      out.push(
+        finding(
+          'shadowed-range',
+          `ranges[${s.range}]: base + nmsrs wraps past 0xffffffff, and the kernel's u32 end makes it match nothing (shadowed-range)`,
+          s.range,
+          0,
+        ),
+      );
+      continue;
+    }
     out.push(
       finding(
         'shadowed-range',

@@ -89,7 +89,9 @@ export function cheapestCover(targets: readonly MsrInterval[], maxLen: number): 
   if (targets.length === 0) return { spans: [], cost: ZERO_COST };
   const states = coverStates(targets, maxLen);
   const at = new Map<number, number>();
-  states.forEach((s, i) => at.set(s.pos, i));
+  states.forEach((s, i) => {
+    at.set(s.pos, i);
+  });
   const best: PackCost[] = new Array(states.length);
   const choice: Choice[] = new Array(states.length);
   for (let i = states.length - 1; i >= 0; i--) {
@@ -128,7 +130,9 @@ export function bestPartialCovers(
   }
   const states = coverStates(targets, maxLen);
   const at = new Map<number, number>();
-  states.forEach((s, i) => at.set(s.pos, i));
+  states.forEach((s, i) => {
+    at.set(s.pos, i);
+  });
   // prefix sums of target sizes, to count covered MSRs in [pos, end)
   const prefix: number[] = [0];
   for (const [s, e] of targets) prefix.push(prefix[prefix.length - 1] + (e - s));

@@ -44,6 +44,8 @@ export interface PackResult {
   /** Target MSRs (per type) the nearest-fit policy leaves at the default action. */
   leftOut: { read: MsrInterval[]; write: MsrInterval[] };
   notes: string[];
+  /** The targets the policy decides: the input's, less what no filter can decide (x2APIC, 0xffffffff). */
+  targets: PackTargets;
 }
 
 const X2APIC_END = X2APIC_LAST + 1;
@@ -175,6 +177,14 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
       }
     }
   }
+  for (const type of ['read', 'write'] as AccessType[]) {
+    if (t[type].length && t[type][t[type].length - 1][1] === MSR_SPACE_END) {
+      notes.push(
+        `${type}: MSR 0xffffffff cannot be in any range (base + nmsrs is a u32 and wraps to 0): it keeps the default`,
+      );
+      t[type] = removeSpan(t[type], MSR_SPACE_END - 1, MSR_SPACE_END);
+    }
+  }
   if (!profile.hasDefaultAction && defaultAction === 'allow') {
     // the seed series denies whatever no range covers: a deny-list must cover everything else
     const complement = (list: readonly MsrInterval[]) => {
@@ -195,6 +205,7 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
         rangesNeeded: 0,
         leftOut: { read: [], write: [] },
         notes: [...notes, `${profile.id}: with no ranges everything is allowed`],
+        targets: t,
       };
     }
     notes.push(`${profile.id} has no default action: a deny-list becomes an allow-list of everything else`);
@@ -230,6 +241,7 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
         ...notes,
         `the list needs at least ${rangesNeeded} ranges of ${maxLen} MSRs; ${profile.id} takes ${maxRanges}: far too large to fit, so no nearest policy is offered`,
       ],
+      targets: t,
     };
   } else {
     exact = false;
@@ -290,9 +302,10 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
       rangesNeeded,
       leftOut,
       notes: [...notes, `internal: ${v.error.message}`],
+      targets: t,
     };
   }
-  return { policy, cost: policyCost(policy), exact, rangesNeeded, leftOut, notes };
+  return { policy, cost: policyCost(policy), exact, rangesNeeded, leftOut, notes, targets: t };
 }
 
 export interface RewriteResult {
