@@ -17,6 +17,7 @@ import {
   validatePolicy,
 } from '../core/index';
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
+import { learnCommand, lintCommand, packCommand, ToolUsageError } from './policy-tools';
 
 export const USAGE = `usage:
   msrfilter run [--kvm] [--trace] SCENARIO.json     simulate (or run on /dev/kvm); JSON Lines on stdout
@@ -26,6 +27,15 @@ export const USAGE = `usage:
                                                       C program, Rust, JSON, or a share URL of the whole document
   msrfilter import URL [--scenario]                   decode a share link (URL, #v1.… or v1.…; - reads stdin)
                                                       into msr-filter/1 JSON, or with --scenario msr-scenario/1
+  msrfilter lint FILE [--profile P] [--fail-on info|warning|error] [--json]
+                                                      findings for a policy, a scenario, or exported C/Rust;
+                                                      exit 1 if any is at or above --fail-on (default error)
+  msrfilter pack LIST|POLICY [--profile P] [--allow|--deny]
+                                                      the smallest valid policy for a list of MSRs, or an equal
+                                                      smaller policy; exit 1 if it does not fit (nearest printed)
+  msrfilter learn TRACE [--profile P] [--no-passthrough] [--replay POLICY [--exits filter]]
+                                                      a DEFAULT_DENY policy from a kvm:kvm_msr trace or dmesg,
+                                                      or (--replay) what a policy does to each recorded access
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
 A file argument of - reads standard input.`;
 
@@ -56,9 +66,26 @@ function parseArgs(argv: string[]) {
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--kvm' || a === '--trace' || a === '--scenario' || a === '--help' || a === '-h') {
+    if (
+      a === '--kvm' ||
+      a === '--trace' ||
+      a === '--scenario' ||
+      a === '--help' ||
+      a === '-h' ||
+      a === '--json' ||
+      a === '--allow' ||
+      a === '--deny' ||
+      a === '--no-passthrough'
+    ) {
       flags.set(a.replace(/^-+/, ''), true);
-    } else if (a === '--profile' || a === '--to' || a === '--base') {
+    } else if (
+      a === '--profile' ||
+      a === '--to' ||
+      a === '--base' ||
+      a === '--fail-on' ||
+      a === '--replay' ||
+      a === '--exits'
+    ) {
       const v = argv[++i];
       if (v === undefined) usageError(`${a} needs a value`);
       flags.set(a.slice(2), v);
@@ -177,6 +204,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw e;
       }
       return 0;
+    }
+    case 'lint':
+    case 'pack':
+    case 'learn': {
+      const text = readInput(
+        io,
+        rest[0],
+        command === 'learn' ? 'trace' : command === 'pack' ? 'list or policy' : 'policy',
+      );
+      try {
+        if (command === 'lint') return lintCommand(text, rest[0], flags, io);
+        if (command === 'pack') return packCommand(text, rest[0], flags, io);
+        return learnCommand(text, rest[0], flags, io, (p) => readInput(io, p, 'policy'));
+      } catch (e) {
+        if (e instanceof ToolUsageError) usageError(e.message);
+        throw e;
+      }
     }
     default:
       usageError(`unknown command ${JSON.stringify(command)}`);
