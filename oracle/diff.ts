@@ -5,6 +5,7 @@
  * the agreement per field, and on a disagreement the smallest scenario that shows it (exit 1). Exit 3 without KVM.
  */
 import { isVcpuModelId, type VcpuModelId } from '../src/core/index';
+import { detectNativeHost } from '../src/node/native-host';
 import { formatCoverage, formatTally } from './compare';
 import { describeFailure, diffModel } from './differential';
 import { kvmAvailability } from './helper-process';
@@ -38,6 +39,8 @@ async function main(): Promise<number> {
     console.error(`diff: skipped: no usable /dev/kvm (${kvm.reason})`);
     return 3;
   }
+  const native = detectNativeHost();
+  console.log(`diff: host model ${native.id ?? 'none'} (${native.why})`);
   console.log(`diff: ${kvm.kernel}; seed ${opts.seed}; ${opts.steps} steps per model (${opts.models.join(', ')})`);
   let failed = false;
   for (const model of opts.models) {
@@ -46,6 +49,7 @@ async function main(): Promise<number> {
     const report = await diffModel(model, {
       steps: opts.steps,
       seed: opts.seed,
+      host: native.id ?? undefined,
       onScenario: (_, t) => {
         if (t.steps - shown >= 1000 || t.steps >= opts.steps) {
           shown = t.steps;

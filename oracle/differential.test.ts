@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { CliExit } from '../src/cli/main';
+import { detectNativeHost } from '../src/node/native-host';
 import { FIELDS, formatTally } from './compare';
 import { describeFailure, diffModel } from './differential';
 import { kvmAvailability } from './helper-process';
@@ -12,6 +13,8 @@ const SEED = 20_251_125;
 const STEPS_PER_MODEL = 4000;
 
 const kvm = await kvmAvailability();
+// The simulator runs on the host model that matches this machine (Intel or AMD, PVM or not).
+const native = detectNativeHost();
 
 describe('differential test: simulator vs the real kernel', () => {
   if (!kvm.available) {
@@ -24,11 +27,15 @@ describe('differential test: simulator vs the real kernel', () => {
     return;
   }
 
+  it('knows which host model this machine is', () => {
+    expect(native.id, native.why).not.toBeNull();
+  });
+
   it.each(['bare', 'linux64'] as const)(
     `%s: ${STEPS_PER_MODEL} generated steps agree (seed ${SEED})`,
     async (model) => {
-      const report = await diffModel(model, { steps: STEPS_PER_MODEL, seed: SEED });
-      console.info(`${model} vs ${kvm.kernel}: ${formatTally(report.tally)}`);
+      const report = await diffModel(model, { steps: STEPS_PER_MODEL, seed: SEED, host: native.id ?? undefined });
+      console.info(`${model} on ${native.id} (${native.why}) vs ${kvm.kernel}: ${formatTally(report.tally)}`);
       if (report.failure) expect.fail(describeFailure(report.failure));
       expect(report.tally.steps).toBeGreaterThanOrEqual(STEPS_PER_MODEL);
       for (const f of FIELDS) expect(report.tally.agreed[f], f).toBe(report.tally.compared[f]);

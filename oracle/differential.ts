@@ -3,7 +3,14 @@
  * per scenario), compared field by field. fast-check shrinks a disagreement to the smallest scenario that shows it.
  */
 import fc from 'fast-check';
-import { runScenario, type Scenario, scenarioToJson, stepResultToJson, type VcpuModelId } from '../src/core/index';
+import {
+  type HostModelId,
+  runScenario,
+  type Scenario,
+  scenarioToJson,
+  stepResultToJson,
+  type VcpuModelId,
+} from '../src/core/index';
 import { compareRecords, type Mismatch, newTally, type Rec, type Tally } from './compare';
 import { type GScenario, gScenario, materialize } from './gen';
 import { runParsedScenarioOnKvm } from './kvm-runner';
@@ -52,6 +59,8 @@ export interface ModelReport {
 export interface DiffOptions {
   steps: number;
   seed: number;
+  /** The host model to simulate: the one that matches the kernel the oracle runs on. */
+  host?: HostModelId;
   onScenario?: (model: VcpuModelId, tally: Tally) => void;
 }
 
@@ -61,7 +70,7 @@ export async function diffModel(model: VcpuModelId, opts: DiffOptions): Promise<
   let failing = false;
   const property = fc.asyncProperty(gScenario, async (g: GScenario) => {
     if (!failing && tally.steps >= opts.steps) return true; // budget spent: remaining runs are no-ops
-    const pair = await runPair(materialize(g, model), failing ? undefined : tally);
+    const pair = await runPair(materialize(g, model, opts.host), failing ? undefined : tally);
     if (!failing) opts.onScenario?.(model, tally);
     if (pair.mismatches.length === 0) return true;
     failing = true;
@@ -69,7 +78,7 @@ export async function diffModel(model: VcpuModelId, opts: DiffOptions): Promise<
   });
   const details = await fc.check(property, { seed: opts.seed, numRuns: Math.max(opts.steps, 1) });
   if (!details.failed || !details.counterexample) return { model, tally };
-  const smallest = await trimmed(await runPair(materialize(details.counterexample[0], model)));
+  const smallest = await trimmed(await runPair(materialize(details.counterexample[0], model, opts.host)));
   return { model, tally, failure: { ...smallest, seed: opts.seed, path: details.counterexamplePath ?? undefined } };
 }
 

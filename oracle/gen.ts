@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import {
   type FilterPolicy,
   type FilterRange,
+  type HostModelId,
   MSR_LIST,
   NEWEST_PROFILE,
   runStep,
@@ -278,11 +279,12 @@ function rawIndex(g: GIndex, policy: FilterPolicy | null): number {
  * A plain scenario for `vcpu`. Steps are resolved in order against a simulated VM: an edge index uses the policy
  * most recently given; a `current` write value is what the simulator says the MSR holds at that point.
  */
-export function materialize(g: GScenario, vcpu: VcpuModelId): Scenario {
+export function materialize(g: GScenario, vcpu: VcpuModelId, hostModel?: HostModelId): Scenario {
   const filter = g.filter ? materializePolicy(g.filter) : null;
   const base: Scenario = {
     profile: NEWEST_PROFILE,
     vcpu,
+    ...(hostModel ? { hostModel } : {}),
     exits: g.exits === null ? null : BigInt(g.exits),
     ignoreMsrs: g.ignoreMsrs,
     vmm: g.vmm,

@@ -1,7 +1,8 @@
 import { release } from 'node:os';
 import { CliExit } from '../src/cli/main';
-import { NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
-import { ensureHelper, kvmDeviceProblem, runHelper } from './helper-process';
+import { DEFAULT_HOST_MODEL, NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
+import { nativeHostIdOr } from '../src/node/native-host';
+import { ensureHelper, type HelperRun, kvmDeviceProblem, runHelper } from './helper-process';
 import { type Command, planScenario, scriptOf } from './kvm-plan';
 import { interpretRun, type KvmRunOutput } from './kvm-results';
 
@@ -13,6 +14,8 @@ export interface KvmRunOptions {
   timeoutMs?: number;
   /** Another helper binary (tests). */
   helper?: string;
+  /** Runs one helper script elsewhere (the svm-6.1 backend's QEMU guest) instead of on this machine's /dev/kvm. */
+  runScript?: (script: string) => Promise<HelperRun>;
 }
 
 const PREFIX = 'msrfilter: --kvm:';
@@ -51,9 +54,11 @@ function planNotes(s: Scenario): string[] {
 
 /** Runs a parsed scenario on a fresh VM of the real kernel; throws CliExit(3) where KVM is unavailable. */
 export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptions, 'stderr'>): Promise<KvmRunOutput> {
-  await requireKvm(opts.helper);
+  if (!opts.runScript) await requireKvm(opts.helper);
   const commands = planScenario(s);
-  const run = await runHelper(scriptOf(commands), { helper: opts.helper, timeoutMs: opts.timeoutMs });
+  const run = opts.runScript
+    ? await opts.runScript(scriptOf(commands))
+    : await runHelper(scriptOf(commands), { helper: opts.helper, timeoutMs: opts.timeoutMs });
   if (run.timedOut) throw new CliExit(4, `${PREFIX} the helper did not finish within ${opts.timeoutMs} ms`);
   const fatal = run.lines.find((l) => l.startsWith('fatal'));
   if (run.code === 3) {
@@ -70,7 +75,9 @@ export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptio
 
 /** Runs a scenario on the real kernel through the C helper (oracle/kvm-oracle.c): the simulator's JSON Lines. */
 export async function runScenarioOnKvm(text: string, opts: KvmRunOptions): Promise<string> {
-  const scenario = scenarioFromJson(parseJsonText(text, 'scenario'));
+  const scenario = scenarioFromJson(parseJsonText(text, 'scenario'), {
+    nativeHost: () => nativeHostIdOr(DEFAULT_HOST_MODEL),
+  });
   const out = await runParsedScenarioOnKvm(scenario, opts);
   const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
   for (const note of out.notes) stderr(`${note}\n`);

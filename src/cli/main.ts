@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import {
+  DEFAULT_HOST_MODEL,
   DEFAULT_SHARE_BASE,
   documentKind,
   ExportError,
   getProfile,
+  HOST_MODEL_IDS,
+  type HostModelId,
   InputError,
+  isHostModelId,
   isProfileId,
   NEWEST_PROFILE,
   PROFILE_IDS,
@@ -20,7 +24,9 @@ import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExport
 import { learnCommand, lintCommand, packCommand, ToolUsageError } from './policy-tools';
 
 export const USAGE = `usage:
-  msrfilter run [--kvm] [--trace] SCENARIO.json     simulate (or run on /dev/kvm); JSON Lines on stdout
+  msrfilter run [--kvm[=svm-6.1]] [--trace] [--host H] SCENARIO.json
+                                                      simulate (or run on /dev/kvm, or kvm_amd 6.1 under QEMU); JSON Lines
+  msrfilter host                                      the host model that matches this machine's /dev/kvm, and why
   msrfilter validate POLICY.json [--profile P]        exit 0 if the kernel accepts it, 1 with errno and reason if not
   msrfilter export FILE.json --to ${EXPORT_TARGETS.join('|')} [--base URL] [--profile P]
                                                       write a policy (or a scenario's filter and exit mask) as a
@@ -37,6 +43,7 @@ export const USAGE = `usage:
                                                       a DEFAULT_DENY policy from a kvm:kvm_msr trace or dmesg,
                                                       or (--replay) what a policy does to each recorded access
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
+hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
 A file argument of - reads standard input.`;
 
 /** Exit codes: 0 ok, 1 policy refused, 2 malformed input or usage, 3 no /dev/kvm. */
@@ -53,7 +60,17 @@ export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (path: string) => string;
-  runOnKvm?: (scenarioText: string, args: { trace: boolean }) => Promise<string>;
+  runOnKvm?: (scenarioText: string, args: { trace: boolean; backend?: string }) => Promise<string>;
+  /** This machine's host model (for `host` and `"hostModel": "native"`): an id, or why there is none. */
+  nativeHost?: () => { id: HostModelId | null; why: string };
+}
+
+function nativeResolver(io: CliIo): () => HostModelId {
+  return () => {
+    const n = io.nativeHost?.();
+    if (!n?.id) throw new CliExit(3, `msrfilter: no native host model: ${n?.why ?? 'not available in this build'}`);
+    return n.id;
+  };
 }
 
 /** A bad command line: exit 2 with one line, like any other malformed input (`--help` prints the usage). */
@@ -84,7 +101,8 @@ function parseArgs(argv: string[]) {
       a === '--base' ||
       a === '--fail-on' ||
       a === '--replay' ||
-      a === '--exits'
+      a === '--exits' ||
+      a === '--host'
     ) {
       const v = argv[++i];
       if (v === undefined) usageError(`${a} needs a value`);
@@ -122,13 +140,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   switch (command) {
+    case 'host': {
+      const n = io.nativeHost?.();
+      if (!n?.id) throw new CliExit(3, `msrfilter: no native host model: ${n?.why ?? 'not available in this build'}`);
+      io.stdout(`${n.id}\n`);
+      io.stderr(`msrfilter: ${n.id}: ${n.why}\n`);
+      return 0;
+    }
     case 'run': {
       const text = readInput(io, rest[0], 'scenario');
-      const scenario = scenarioFromJson(parseJsonText(text, rest[0]));
+      const resolveNative = nativeResolver(io);
+      const scenario = scenarioFromJson(parseJsonText(text, rest[0]), { nativeHost: resolveNative });
+      const hostFlag = flags.get('host');
+      if (hostFlag !== undefined) {
+        if (hostFlag === 'native') scenario.hostModel = resolveNative();
+        else if (isHostModelId(hostFlag)) scenario.hostModel = hostFlag;
+        else usageError(`unknown host model ${JSON.stringify(hostFlag)} (known: ${HOST_MODEL_IDS.join(', ')}, native)`);
+      }
       const trace = flags.has('trace');
       if (flags.has('kvm')) {
         if (!io.runOnKvm) throw new CliExit(3, 'msrfilter: --kvm is not available in this build');
-        io.stdout(await io.runOnKvm(text, { trace }));
+        const kvm = flags.get('kvm');
+        const backend = kvm === true ? undefined : kvm;
+        const out = await io.runOnKvm(text, { trace, backend });
+        if (backend === undefined) {
+          const n = io.nativeHost?.();
+          io.stderr(
+            `msrfilter: note: ran on this machine's kernel; its host model is ${n?.id ?? 'unknown'} (${n?.why ?? 'no detection'})\n`,
+          );
+        } else io.stderr(`msrfilter: note: ran on ${backend}; its host model is svm\n`);
+        io.stdout(out);
         return 0;
       }
       const run = runScenario(scenario, trace);

@@ -9,6 +9,8 @@ export * from './filter/evaluate';
 export * from './filter/install';
 export * from './filter/installed-filter';
 export * from './filter/validate';
+export * from './host/effective-model';
+export * from './host/host-models';
 export * from './learn/index';
 export * from './lint/index';
 export * from './numbers';

@@ -1,4 +1,5 @@
 import { InputError, placeOf } from '../errors';
+import { HOST_MODEL_IDS, type HostModelId, isHostModelId } from '../host/host-models';
 import { describeValue, hex32, hex64, parseMsrIndex, parseU64 } from '../numbers';
 import { exitMaskToNames, parseExitMask } from '../policy/flags';
 import { expectObject, optionalString, POLICY_FORMAT, policyFromJson, policyToJson } from '../policy/policy-json';
@@ -59,7 +60,7 @@ function parseStep(v: unknown, place: string): Step {
   }
 }
 
-const SCENARIO_KEYS = ['steps', 'filter', 'profile', 'vcpu', 'exits', 'vmm', 'ignoreMsrs'];
+const SCENARIO_KEYS = ['steps', 'filter', 'profile', 'vcpu', 'hostModel', 'exits', 'vmm', 'ignoreMsrs'];
 
 /**
  * Which kind of document a parsed JSON value is: by its `format`, or (both formats let it be left out) by its keys:
@@ -76,8 +77,13 @@ export function documentKind(v: unknown): 'policy' | 'scenario' | null {
   return null;
 }
 
+export interface ScenarioReadOptions {
+  /** Resolves `"hostModel": "native"` (this machine's host); without it, "native" is refused. */
+  nativeHost?: () => HostModelId;
+}
+
 /** Reads an `msr-scenario/1` object; throws InputError naming the place of the first problem. */
-export function scenarioFromJson(v: unknown): Scenario {
+export function scenarioFromJson(v: unknown, options: ScenarioReadOptions = {}): Scenario {
   const obj = expectObject(v, '(scenario)');
   if (obj.format !== undefined && obj.format !== SCENARIO_FORMAT) {
     throw new InputError('format', `expected "${SCENARIO_FORMAT}", got ${describeValue(obj.format)}`);
@@ -96,6 +102,18 @@ export function scenarioFromJson(v: unknown): Scenario {
   if (!isVcpuModelId(vcpu)) {
     throw new InputError('vcpu', `unknown vCPU model ${describeValue(vcpu)} (known: ${VCPU_MODEL_IDS.join(', ')})`);
   }
+  let hostModel = obj.hostModel;
+  if (hostModel === 'native') {
+    if (!options.nativeHost)
+      throw new InputError('hostModel', '"native" names the machine the CLI runs on; choose a host model here');
+    hostModel = options.nativeHost();
+  }
+  if (hostModel !== undefined && !isHostModelId(hostModel)) {
+    throw new InputError(
+      'hostModel',
+      `unknown host model ${describeValue(hostModel)} (known: ${HOST_MODEL_IDS.join(', ')}, native)`,
+    );
+  }
   const exits = obj.exits === undefined || obj.exits === null ? null : parseExitMask(obj.exits, 'exits');
   const ignoreMsrs = obj.ignoreMsrs === undefined ? false : parseBool(obj.ignoreMsrs, 'ignoreMsrs');
   const vmmObj = obj.vmm === undefined ? {} : expectObject(obj.vmm, 'vmm');
@@ -111,6 +129,7 @@ export function scenarioFromJson(v: unknown): Scenario {
   const name = optionalString(obj, 'name', '');
   const scenario: Scenario = { profile, vcpu, exits, ignoreMsrs, vmm, filter, steps };
   if (name !== undefined) scenario.name = name;
+  if (hostModel !== undefined) scenario.hostModel = hostModel;
   return scenario;
 }
 
@@ -140,6 +159,7 @@ export function scenarioToJson(s: Scenario): Record<string, unknown> {
   if (s.name !== undefined) out.name = s.name;
   out.profile = s.profile;
   out.vcpu = s.vcpu;
+  if (s.hostModel !== undefined) out.hostModel = s.hostModel;
   if (s.exits !== null) out.exits = exitMaskToNames(s.exits);
   out.ignoreMsrs = s.ignoreMsrs;
   out.filter = s.filter ? policyToJson(s.filter) : null;

@@ -1,3 +1,4 @@
+import type { HostModelId } from '../host/host-models';
 import type { FilterPolicy } from '../policy/types';
 import type { ProfileId } from '../profiles/types';
 import type { VcpuModelId } from '../vcpu/models';
@@ -14,6 +15,8 @@ export type Step =
 export interface VmConfig {
   profile: ProfileId;
   vcpu: VcpuModelId;
+  /** The host the VM runs on (absent: DEFAULT_HOST_MODEL). */
+  hostModel?: HostModelId;
   /** The KVM_CAP_X86_USER_SPACE_MSR reason mask; null: the capability is never enabled. */
   exits: bigint | null;
   ignoreMsrs: boolean;

@@ -1,6 +1,7 @@
 import type { AccessType } from '../constants';
+import { definitionOf } from '../host/effective-model';
 import { hex64 } from '../numbers';
-import { MSR_CATALOGUE, MTRR_WINDOW_REFUSED, X2APIC_LVTS, X2APIC_SVR, X2APIC_WINDOW } from './catalogue';
+import { MTRR_WINDOW_REFUSED, X2APIC_LVTS, X2APIC_SVR, X2APIC_WINDOW } from './catalogue';
 import type {
   Condition,
   FailCode,
@@ -51,14 +52,17 @@ function failedGate(gates: Gate[] | undefined, model: VcpuModel, state: VcpuStat
   return null;
 }
 
+/** is_noncanonical_msr_address(): the host's virtual width (max_host_virt_addr_bits), whatever the guest's CR4. */
 function canonical(v: bigint, model: VcpuModel): boolean {
-  const bits = model.longMode ? 48n : 48n;
+  const bits = BigInt(model.virtAddrBits);
   const top = v >> (bits - 1n);
   return top === 0n || top === U64 >> (bits - 1n);
 }
 
-function canonicalize(v: bigint): bigint {
-  return v & (1n << 47n) ? v | (U64 ^ ((1n << 48n) - 1n)) : v & ((1n << 48n) - 1n);
+function canonicalize(v: bigint, model: VcpuModel): bigint {
+  const bits = BigInt(model.virtAddrBits);
+  const low = (1n << bits) - 1n;
+  return v & (1n << (bits - 1n)) ? v | (U64 ^ low) : v & low;
 }
 
 function storedValue(def: MsrDefinition, model: VcpuModel, state: VcpuState): bigint {
@@ -137,10 +141,10 @@ function write(
       state.values.set(def.storage ?? def.index, value);
       return { code: 'ok', why: explain ? `${def.name} := ${hex64(value)}` : '' };
     case 'canonicalize':
-      state.values.set(def.storage ?? def.index, canonicalize(value));
+      state.values.set(def.storage ?? def.index, canonicalize(value, model));
       return {
         code: 'ok',
-        why: explain ? `${def.name} := ${hex64(canonicalize(value))} (made canonical, no #GP)` : '',
+        why: explain ? `${def.name} := ${hex64(canonicalize(value, model))} (made canonical, no #GP)` : '',
       };
     case 'masked':
       state.values.set(def.storage ?? def.index, value & effect.mask);
@@ -182,7 +186,7 @@ const LVT_MASKED = 1n << 16n;
 const SVR_APIC_ENABLED = 1n << 8n;
 
 function storedAt(index: number, model: VcpuModel, state: VcpuState): bigint {
-  const def = MSR_CATALOGUE.get(index);
+  const def = definitionOf(model, index);
   return def ? storedValue(def, model, state) : (state.values.get(index) ?? 0n);
 }
 
@@ -244,7 +248,7 @@ export function emulateMsrAccess(
   host: boolean,
   explain = true,
 ): MsrOutcome {
-  const def = MSR_CATALOGUE.get(index);
+  const def = definitionOf(model, index);
   if (!def) return uncatalogued(index);
   if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host, explain);
   return write(def, (host && def.hostWrite) || def.write, model, state, value, host, explain);

@@ -44,6 +44,13 @@ export interface VcpuModel {
   apicBaseReset: bigint;
   /** The guest's CPUID vendor is AMD-compatible (KVM drops TSC_AUX's upper half instead of refusing it). */
   amdCompatible: boolean;
+  /** KVM_SET_CPUID2 takes the host's leaves (the measured kernel keeps leaves 0x1/0x7/0xd from the host). */
+  cpuidFromHost: boolean;
+  /** The host's virtual-address width for canonical checks (set by host/effective-model.ts onHost). */
+  virtAddrBits: number;
+  /** The host this model runs on and the catalogue entries it changes (set by onHost). */
+  host?: import('../host/host-models').HostModel;
+  definitions?: ReadonlyMap<number, import('./catalogue-types').MsrDefinition>;
 }
 
 const BARE: VcpuModel = {
@@ -58,6 +65,8 @@ const BARE: VcpuModel = {
   maxPhysAddr: 36,
   apicBaseReset: 0xfee00900n,
   amdCompatible: false,
+  cpuidFromHost: false,
+  virtAddrBits: 48,
 };
 
 const LINUX64: VcpuModel = {
@@ -66,8 +75,8 @@ const LINUX64: VcpuModel = {
   description:
     'A 64-bit guest as a Linux kernel runs: long mode with paging (EFER 0xd01), an in-kernel local APIC (xAPIC mode ' +
     'at reset, base 0xfee00900), and the CPUID the oracle sets (oracle/README.md): FPU TSC MSR PAE MCE CX8 APIC SEP ' +
-    'MTRR PGE MCA CMOV PAT CLFSH MMX FXSR SSE SSE2, x2APIC, SYSCALL NX LM LAHF, AMD vendor, 48-bit physical and ' +
-    "virtual addresses. The measured kernel keeps the host's own leaves 0x1/0x7/0xd, which adds TSC_ADJUST; RDTSCP, " +
+    'MTRR PGE MCA CMOV PAT CLFSH MMX FXSR SSE SSE2, x2APIC, SYSCALL NX LM LAHF, 48-bit physical addresses. ' +
+    "The vendor and the canonical width follow the host. The measured kernel keeps the host's own leaves 0x1/0x7/0xd, which adds TSC_ADJUST; RDTSCP, " +
     'XSAVES, PDCM and ARCH_CAPABILITIES are absent.',
   features: new Set<CpuFeature>([
     'tsc',
@@ -92,6 +101,8 @@ const LINUX64: VcpuModel = {
   maxPhysAddr: 48,
   apicBaseReset: 0xfee00900n,
   amdCompatible: true,
+  cpuidFromHost: true,
+  virtAddrBits: 48,
 };
 
 export const VCPU_MODELS: Readonly<Record<VcpuModelId, VcpuModel>> = { bare: BARE, linux64: LINUX64 };

@@ -1,3 +1,4 @@
+import type { HostModelId } from '../host/host-models';
 import { hex32, hex64 } from '../numbers';
 import { SimulatedVm } from '../vm/vm';
 import type { VcpuModelId } from './models';
@@ -15,10 +16,11 @@ export interface SurveyRow {
   hostWrites: [string, string, string, string][];
 }
 
-function freshVm(model: VcpuModelId): SimulatedVm {
+function freshVm(model: VcpuModelId, hostModel?: HostModelId): SimulatedVm {
   const vm = new SimulatedVm({
     profile: 'linux-6.12',
     vcpu: model,
+    hostModel,
     exits: 0x7n,
     ignoreMsrs: false,
     vmm: { read: { error: true }, write: { error: true } },
@@ -42,7 +44,7 @@ function hostRead(vm: SimulatedVm, index: number, withValue: boolean): string {
 const stripValue = (s: string, keep: boolean) => (keep ? s : s.replace(/^ok .*/, 'ok'));
 
 /** Replays every survey measurement on the simulator and lists each disagreement. */
-export function surveyDisagreements(model: VcpuModelId, rows: readonly SurveyRow[]): string[] {
+export function surveyDisagreements(model: VcpuModelId, rows: readonly SurveyRow[], host?: HostModelId): string[] {
   const out: string[] = [];
   for (const row of rows) {
     const index = Number(row.index);
@@ -52,19 +54,19 @@ export function surveyDisagreements(model: VcpuModelId, rows: readonly SurveyRow
       if (stripValue(sim, keep) !== stripValue(real, keep))
         out.push(`${at}: ${what}: simulator "${sim}", kernel "${real}"`);
     };
-    check('guest read', guestRead(freshVm(model), index, true), row.read);
-    check('host read', hostRead(freshVm(model), index, true), row.host);
+    check('guest read', guestRead(freshVm(model, host), index, true), row.read);
+    check('host read', hostRead(freshVm(model, host), index, true), row.host);
     for (const w of row.writes) {
       if (w === null) continue;
       const [value, write, readBack, hostReadBack] = w;
-      const vm = freshVm(model);
+      const vm = freshVm(model, host);
       const r = vm.access({ type: 'write', index, value: BigInt(value) }, false);
       check(`guest write ${value}`, r.result === 'ok' ? 'ok' : `gp ${r.exit?.reason ?? 'none'}`, write);
       check(`guest read after guest write ${value}`, guestRead(vm, index, true), readBack);
       check(`host read after guest write ${value}`, hostRead(vm, index, true), hostReadBack);
     }
     for (const [value, write, hostReadBack, guestReadBack] of row.hostWrites) {
-      const vm = freshVm(model);
+      const vm = freshVm(model, host);
       const r = vm.access({ type: 'write', index, value: BigInt(value), host: true }, false);
       check(`host write ${value}`, r.result === 'ok' ? 'ok' : 'error', write);
       check(`host read after host write ${value}`, hostRead(vm, index, true), hostReadBack);
@@ -96,7 +98,11 @@ function readNotation(r: string): string {
 }
 
 /** Every index of the swept windows: known ones must read as measured, the rest must be unknown to KVM. */
-export function readSweepDisagreements(model: VcpuModelId, known: Record<string, { r: string; h: string }>): string[] {
+export function readSweepDisagreements(
+  model: VcpuModelId,
+  known: Record<string, { r: string; h: string }>,
+  host?: HostModelId,
+): string[] {
   const out: string[] = [];
   for (const [lo, hi] of SWEPT_WINDOWS) {
     for (let index = lo; index < hi; index++) {
@@ -104,8 +110,8 @@ export function readSweepDisagreements(model: VcpuModelId, known: Record<string,
       const m = known[`0x${index.toString(16)}`];
       const realGuest = m ? readNotation(m.r) : 'gp unknown';
       const realHost = m ? readNotation(m.h) : 'error';
-      const simGuest = guestRead(freshVm(model), index, true);
-      const simHost = hostRead(freshVm(model), index, true);
+      const simGuest = guestRead(freshVm(model, host), index, true);
+      const simHost = hostRead(freshVm(model, host), index, true);
       if (simGuest !== realGuest)
         out.push(`${hex32(index)}: guest read: simulator "${simGuest}", kernel "${realGuest}"`);
       if (simHost !== realHost) out.push(`${hex32(index)}: host read: simulator "${simHost}", kernel "${realHost}"`);
@@ -122,6 +128,7 @@ function shortNotation(s: string): string {
 export function writeProbeDisagreements(
   model: VcpuModelId,
   probe: Record<string, { w: Record<string, string>; hw: Record<string, string> }>,
+  host?: HostModelId,
 ): string[] {
   const out: string[] = [];
   const ok = (v: bigint | null) => `ok ${(v ?? 0n).toString(16)}`;
@@ -137,14 +144,14 @@ export function writeProbeDisagreements(
       return r.result === 'ok' ? ok(r.value) : 'error';
     };
     for (const [value, real] of Object.entries(rec.w)) {
-      const vm = freshVm(model);
+      const vm = freshVm(model, host);
       const w = vm.access({ type: 'write', index, value: BigInt(value) }, false);
       const sim = `${w.result === 'ok' ? 'ok' : `gp ${w.exit?.reason}`} > ${gread(vm)} / ${hread(vm)}`;
       if (sim !== shortNotation(real).replace(/ > exit=\w+ /, ' > '))
         out.push(`${hex32(index)}: guest write ${value}: simulator "${sim}", kernel "${real}"`);
     }
     for (const [value, real] of Object.entries(rec.hw)) {
-      const vm = freshVm(model);
+      const vm = freshVm(model, host);
       const w = vm.access({ type: 'write', index, value: BigInt(value), host: true }, false);
       const sim = `${w.result === 'ok' ? 'ok' : 'error'} > ${hread(vm)} / ${gread(vm)}`;
       const norm = real.replace(/ \/ exit=\w+ /, ' / ').replace(/ value=-/, '');

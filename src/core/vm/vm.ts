@@ -3,6 +3,8 @@ import { accessTypeFlag, filterDecision } from '../filter/evaluate';
 import { installPolicy } from '../filter/install';
 import type { InstalledFilter } from '../filter/installed-filter';
 import type { ValidationError } from '../filter/validate';
+import { onHost } from '../host/effective-model';
+import { DEFAULT_HOST_MODEL, getHostModel, type HostModel } from '../host/host-models';
 import { hex32, hex64 } from '../numbers';
 import type { FilterPolicy } from '../policy/types';
 import { getProfile } from '../profiles/profiles';
@@ -65,6 +67,7 @@ const IMMUTABLE_AFTER_RUN = new Set([0xce, 0x10a, 0x345, 0xc0011029]);
 export class SimulatedVm {
   readonly profile: KernelProfile;
   readonly model: VcpuModel;
+  readonly host: HostModel;
   readonly ignoreMsrs: boolean;
   filter: InstalledFilter | null = null;
   /** The reason mask KVM holds (u32 before 6.0 truncation semantics do not matter: only bits 0-2 mean anything). */
@@ -78,7 +81,8 @@ export class SimulatedVm {
 
   constructor(config: VmConfig) {
     this.profile = getProfile(config.profile);
-    this.model = getVcpuModel(config.vcpu);
+    this.host = getHostModel(config.hostModel ?? DEFAULT_HOST_MODEL);
+    this.model = onHost(getVcpuModel(config.vcpu), this.host);
     this.ignoreMsrs = config.ignoreMsrs;
     this.defaultReply = config.vmm;
     this.vcpu = createVcpuState(this.model, this.profile.absentIsUnsupported);

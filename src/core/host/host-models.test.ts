@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_HOST_MODEL, type HostModelId, SimulatedVm, scenarioFromJson, type VcpuModelId } from '../index';
+
+function vm(hostModel: HostModelId | undefined, vcpu: VcpuModelId = 'linux64'): SimulatedVm {
+  return new SimulatedVm({
+    profile: 'linux-6.12',
+    vcpu,
+    hostModel,
+    exits: null,
+    ignoreMsrs: false,
+    vmm: { read: { error: true }, write: { error: true } },
+  });
+}
+const hostWrite = (v: SimulatedVm, index: number, value: bigint) =>
+  v.access({ type: 'write', index, value, host: true }, false);
+const hostRead = (v: SimulatedVm, index: number) => v.access({ type: 'read', index, host: true }, false);
+const guest = (v: SimulatedVm, type: 'read' | 'write', index: number, value = 0n) =>
+  v.access({ type, index, value }, false);
+
+describe('host models', () => {
+  it('canonical width: 1<<47 in LSTAR is refused on a 48-bit host and stored on an LA57 host', () => {
+    expect(hostWrite(vm('pvm-amd'), 0xc0000082, 1n << 47n).result).toBe('error');
+    const intel = vm('pvm-intel');
+    expect(hostWrite(intel, 0xc0000082, 1n << 47n).result).toBe('ok');
+    expect(hostRead(intel, 0xc0000082).value).toBe(1n << 47n);
+    expect(hostWrite(intel, 0xc0000082, 1n << 56n).result).toBe('error');
+    // SYSENTER_EIP is made canonical at the host's width instead of refused.
+    const amd = vm('pvm-amd', 'bare');
+    guest(amd, 'write', 0x176, 1n << 47n);
+    expect(hostRead(amd, 0x176).value).toBe(0xffff800000000000n);
+    const la57 = vm('pvm-intel', 'bare');
+    guest(la57, 'write', 0x176, 1n << 56n);
+    expect(hostRead(la57, 0x176).value).toBe(0xff00000000000000n);
+  });
+
+  it('FEATURE_CONTROL: an Intel host reads 0 and may write only 0; an AMD host fails every host access', () => {
+    expect(hostRead(vm('pvm-amd'), 0x3a).result).toBe('error');
+    const intel = vm('pvm-intel', 'bare');
+    expect(hostRead(intel, 0x3a)).toMatchObject({ result: 'ok', value: 0n });
+    expect(hostWrite(intel, 0x3a, 0n).result).toBe('ok');
+    expect(hostWrite(intel, 0x3a, 1n).result).toBe('error');
+    expect(guest(intel, 'read', 0x3a).result).toBe('gp');
+  });
+
+  it('ARCH_CAPABILITIES: the Intel host offers its value to a host-derived CPUID, writable until the first run', () => {
+    expect(guest(vm('pvm-amd'), 'read', 0x10a).result).toBe('gp');
+    const intel = vm('pvm-intel');
+    expect(hostRead(intel, 0x10a).value).toBe(0xc00e16dn);
+    expect(hostWrite(intel, 0x10a, 0xffn).result).toBe('ok');
+    expect(guest(intel, 'read', 0x10a)).toMatchObject({ result: 'ok', value: 0xffn });
+    expect(hostWrite(intel, 0x10a, 0x1n).result).toBe('error');
+    // The bare vCPU has no CPUID: no leak, the host may write only 0.
+    expect(hostWrite(vm('pvm-intel', 'bare'), 0x10a, 0x1n).result).toBe('error');
+  });
+
+  it("TSC_AUX: the upper half is dropped on an AMD host's vCPU and refused on an Intel host's", () => {
+    const amd = vm('pvm-amd');
+    expect(hostWrite(amd, 0xc0000103, 0x1_0000_0005n).result).toBe('ok');
+    expect(hostRead(amd, 0xc0000103).value).toBe(5n);
+    expect(hostWrite(vm('pvm-intel'), 0xc0000103, 0x1_0000_0005n).result).toBe('error');
+  });
+
+  it('IA32_PAT: kvm_amd and kvm_intel refuse an invalid memory type; PVM stores it', () => {
+    const bad = 0x0808080808080808n;
+    expect(guest(vm('pvm-amd'), 'write', 0x277, bad).result).toBe('ok');
+    expect(guest(vm('svm'), 'write', 0x277, bad).result).toBe('gp');
+    expect(guest(vm('vmx'), 'write', 0x277, bad).result).toBe('gp');
+    expect(guest(vm('svm'), 'write', 0x277, 0x0007040600070406n).result).toBe('ok');
+  });
+
+  it('a scenario that names no host runs on the default host; "native" needs the CLI', () => {
+    const s = scenarioFromJson({ steps: [] });
+    expect(s.hostModel).toBeUndefined();
+    expect(new SimulatedVm(s).host.id).toBe(DEFAULT_HOST_MODEL);
+    expect(scenarioFromJson({ hostModel: 'pvm-intel', steps: [] }).hostModel).toBe('pvm-intel');
+    expect(() => scenarioFromJson({ hostModel: 'native', steps: [] })).toThrow(/hostModel/);
+    expect(scenarioFromJson({ hostModel: 'native', steps: [] }, { nativeHost: () => 'svm' }).hostModel).toBe('svm');
+    expect(() => scenarioFromJson({ hostModel: 'z80', steps: [] })).toThrow(/hostModel: unknown host model/);
+  });
+});

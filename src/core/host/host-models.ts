@@ -1,0 +1,145 @@
+import type { MsrDefinition } from '../vcpu/catalogue-types';
+
+/** The KVM backend module that serves /dev/kvm: kvm_intel (VMX), kvm_amd (SVM) or kvm_pvm (PVM). */
+export type KvmBackend = 'vmx' | 'svm' | 'pvm';
+export type CpuVendor = 'intel' | 'amd';
+export type HostModelId = 'pvm-amd' | 'pvm-intel' | 'svm' | 'vmx';
+
+/**
+ * A host as KVM's MSR emulation sees it. The catalogue (vcpu/catalogue.ts) states the rules common to every host;
+ * a host model states only what differs, as data.
+ */
+export interface HostModel {
+  id: HostModelId;
+  label: string;
+  backend: KvmBackend;
+  vendor: CpuVendor;
+  /** max_host_virt_addr_bits(): 57 with LA57, else 48. KVM's canonical checks and SYSENTER canonicalisation use it. */
+  virtAddrBits: 48 | 57;
+  /**
+   * IA32_ARCH_CAPABILITIES as the host offers it to a vCPU whose CPUID is set from the host's (linux64); null: the
+   * host has none (the guest's CPUID lacks ARCH_CAPABILITIES, the host may write only 0).
+   */
+  archCapabilities: bigint | null;
+  /** The host may read IA32_FEATURE_CONTROL (0) and write 0 (Intel hosts); elsewhere every host access fails. */
+  hostFeatureControl: boolean;
+  /** The backend validates IA32_PAT's memory types (kvm_pat_valid) and #GPs a bad value; PVM stores any value. */
+  patChecked: boolean;
+  /** How we know: measured (where, on what) or read from the kernel source (not measured here). */
+  provenance: { kind: 'measured' | 'source'; text: string };
+}
+
+export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
+  'pvm-amd': {
+    id: 'pvm-amd',
+    label: 'PVM on AMD (kvm_pvm, 48-bit)',
+    backend: 'pvm',
+    vendor: 'amd',
+    virtAddrBits: 48,
+    archCapabilities: null,
+    hostFeatureControl: false,
+    patChecked: false,
+    provenance: {
+      kind: 'measured',
+      text: 'measured: Linux 6.18.44 with kvm_pvm on AMD EPYC (oracle/survey/*.json)',
+    },
+  },
+  'pvm-intel': {
+    id: 'pvm-intel',
+    label: 'PVM on Intel (kvm_pvm, LA57)',
+    backend: 'pvm',
+    vendor: 'intel',
+    virtAddrBits: 57,
+    archCapabilities: 0xc00e16dn,
+    hostFeatureControl: true,
+    patChecked: false,
+    provenance: {
+      kind: 'measured',
+      text: 'measured: Linux 6.18.44 with kvm_pvm on Intel Xeon (Sapphire Rapids class), LA57 (oracle/survey/pvm-intel-6.18)',
+    },
+  },
+  svm: {
+    id: 'svm',
+    label: 'kvm_amd (SVM)',
+    backend: 'svm',
+    vendor: 'amd',
+    virtAddrBits: 48,
+    archCapabilities: null,
+    hostFeatureControl: false,
+    patChecked: true,
+    provenance: {
+      kind: 'source',
+      text:
+        'kvm_amd: IA32_PAT validity measured on Debian 6.1 kvm_amd under QEMU TCG (../shared/measurements); the ' +
+        'rest follows the common rules measured on PVM and arch/x86/kvm/x86.c kvm_set_msr_common (MSR_IA32_CR_PAT: ' +
+        'kvm_pat_valid); not a full survey',
+    },
+  },
+  vmx: {
+    id: 'vmx',
+    label: 'kvm_intel (VMX) — from source, not measured here',
+    backend: 'vmx',
+    vendor: 'intel',
+    virtAddrBits: 48,
+    archCapabilities: null,
+    hostFeatureControl: true,
+    patChecked: true,
+    provenance: {
+      kind: 'source',
+      text:
+        'from the kernel source, not measured here (kvm_intel cannot be reached on this machine kind): ' +
+        'arch/x86/kvm/x86.c kvm_set_msr_common (MSR_IA32_CR_PAT: kvm_pat_valid), is_noncanonical_msr_address ' +
+        '(max_host_virt_addr_bits), arch/x86/kvm/vmx/vmx.c vmx_get_msr/vmx_set_msr (MSR_IA32_FEAT_CTL)',
+    },
+  },
+};
+
+export const HOST_MODEL_IDS = Object.keys(HOST_MODELS) as HostModelId[];
+
+/**
+ * The host a document that names none is simulated on: `pvm-amd`, the host every earlier link, scenario and result
+ * was computed and calibrated on, so old documents keep their verdicts.
+ */
+export const DEFAULT_HOST_MODEL: HostModelId = 'pvm-amd';
+
+export function isHostModelId(v: unknown): v is HostModelId {
+  return typeof v === 'string' && Object.hasOwn(HOST_MODELS, v);
+}
+
+export function getHostModel(id: HostModelId): HostModel {
+  return HOST_MODELS[id];
+}
+
+type Override = Partial<Omit<MsrDefinition, 'index' | 'name' | 'group'>>;
+
+/**
+ * The catalogue entries this host changes, for a vCPU whose CPUID is (`hostCpuid`) or is not taken from the host's.
+ * Only the differing fields are given; the rest of each entry is the common rule.
+ */
+export function hostOverrides(host: HostModel, hostCpuid: boolean): ReadonlyMap<number, Override> {
+  const out = new Map<number, Override>();
+  if (host.hostFeatureControl) {
+    out.set(0x3a, {
+      meaning: 'lock and VMX enables (Intel host: the host reads 0 and may write only 0; unknown to the guest)',
+      hostRead: { do: { kind: 'constant', value: 0n } },
+      hostWrite: {
+        values: [{ zeroOnly: true, why: 'the host may only write 0 to it' }],
+        do: { kind: 'ignore', why: '' },
+      },
+    });
+  }
+  if (host.archCapabilities !== null && hostCpuid) {
+    out.set(0x10a, {
+      reset: host.archCapabilities,
+      hostWrite: { do: { kind: 'store' } },
+    });
+  }
+  if (host.patChecked) {
+    out.set(0x277, {
+      meaning: 'page attribute table (memory types checked: kvm_pat_valid)',
+      write: { values: [{ check: 'pat' }], do: { kind: 'store' } },
+      hostWrite: { values: [{ check: 'pat' }], do: { kind: 'store' } },
+    });
+  }
+  return out;
+}
