@@ -24,7 +24,9 @@ import { MAX_INPUT_BYTES, readInputCapped } from './read-input';
 import { runTestCommand, TestUsageError } from './test-command';
 
 /** What a bare `msrfilter` prints (stderr, exit 2). */
-export const SHORT_USAGE = 'usage: msrfilter run|test|validate|export|import ... (msrfilter --help for more)';
+export const SHORT_USAGE = 'usage: msrfilter run|test|host|validate|export|import|lint|pack|learn ... (msrfilter --help for more)';
+
+import { learnCommand, lintCommand, packCommand, ToolUsageError } from './policy-tools';
 
 export const USAGE = `usage:
   msrfilter run [--kvm[=svm-6.1]] [--trace] [--host H] SCENARIO.json
@@ -39,6 +41,15 @@ export const USAGE = `usage:
                                                       C program, Rust, JSON, or a share URL of the whole document
   msrfilter import URL [--scenario]                   decode a share link (URL, #v1.… or v1.…; - reads stdin)
                                                       into msr-filter/1 JSON, or with --scenario msr-scenario/1
+  msrfilter lint FILE [--profile P] [--fail-on info|warning|error] [--json]
+                                                      findings for a policy, a scenario, or exported C/Rust;
+                                                      exit 1 if any is at or above --fail-on (default error)
+  msrfilter pack LIST|POLICY [--profile P] [--allow|--deny]
+                                                      the smallest valid policy for a list of MSRs, or an equal
+                                                      smaller policy; exit 1 if it does not fit (nearest printed)
+  msrfilter learn TRACE [--profile P] [--no-passthrough] [--replay POLICY [--exits filter]]
+                                                      a DEFAULT_DENY policy from a kvm:kvm_msr trace or dmesg,
+                                                      or (--replay) what a policy does to each recorded access
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
 hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
 A file argument of - reads standard input; inputs are read up to ${MAX_INPUT_BYTES / 2 ** 20} MiB.`;
@@ -78,7 +89,7 @@ function usageError(message: string): never {
 }
 
 /** Options that take a value; `lists` keeps every value of a repeated one (`--profile a --profile b`). */
-const VALUE_OPTIONS = ['--profile', '--to', '--base', '--reporter', '--host'];
+const VALUE_OPTIONS = ['--profile', '--to', '--base', '--reporter', '--host', '--fail-on', '--replay', '--exits'];
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string | true>();
@@ -90,7 +101,17 @@ function parseArgs(argv: string[]) {
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--kvm' || a === '--trace' || a === '--scenario' || a === '--help' || a === '-h') {
+    if (
+      a === '--kvm' ||
+      a === '--trace' ||
+      a === '--scenario' ||
+      a === '--help' ||
+      a === '-h' ||
+      a === '--json' ||
+      a === '--allow' ||
+      a === '--deny' ||
+      a === '--no-passthrough'
+    ) {
       flags.set(a.replace(/^-+/, ''), true);
     } else if (VALUE_OPTIONS.includes(a)) {
       const v = argv[++i];
@@ -252,6 +273,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         if (e instanceof TestUsageError) usageError(e.message);
         throw e;
       }
+    case 'lint':
+    case 'pack':
+    case 'learn': {
+      const text = readInput(
+        io,
+        rest[0],
+        command === 'learn' ? 'trace' : command === 'pack' ? 'list or policy' : 'policy',
+      );
+      try {
+        if (command === 'lint') return lintCommand(text, rest[0], flags, io);
+        if (command === 'pack') return packCommand(text, rest[0], flags, io);
+        return learnCommand(text, rest[0], flags, io, (p) => readInput(io, p, 'policy'));
+      } catch (e) {
+        if (e instanceof ToolUsageError) usageError(e.message);
+        throw e;
+      }
+    }
     default:
       usageError(`unknown command ${JSON.stringify(command)}`);
   }

@@ -1,0 +1,3 @@
+export * from './learn';
+export * from './passthrough';
+export * from './trace-parser';

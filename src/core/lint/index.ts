@@ -1,0 +1,3 @@
+export * from './export-buffers';
+export * from './lint';
+export * from './linux-boot-msrs';
