@@ -230,10 +230,10 @@ export const ACTIONS = {
     enabled: (store) => st(store).zoom > 2,
     perform: (store) => st(store).setZoom(st(store).zoom - 2),
   }),
-  'grid.jump': define<{ index: number }>({
+  'grid.jump': define<{ index: number; range?: number }>({
     label: 'Jump to an MSR on the grid',
     undo: 'none',
-    perform: (store, { index }) => st(store).jump(index),
+    perform: (store, { index, range }) => st(store).jump(index, range),
   }),
 
   // --- console ----------------------------------------------------------------------------------------------

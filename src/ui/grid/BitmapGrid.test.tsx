@@ -411,6 +411,54 @@ describe('BitmapGrid: toolbar, zoom and jump', () => {
   });
 });
 
+describe('BitmapGrid: A/D/I and the toolbar act on what the user sees', () => {
+  /** Shift+drag selects bits 2..5 of range 0. */
+  function selectSpanInRange0(g: ReturnType<typeof setup>) {
+    fireEvent.pointerDown(g.surface, { ...g.at(0, 2), shiftKey: true });
+    fireEvent.pointerMove(g.surface, g.at(0, 5));
+    fireEvent.pointerUp(g.surface, g.at(0, 5));
+    expect(g.state.selection).toEqual({ range: 0, from: 2, to: 6 });
+  }
+
+  it('D after a jump to another range denies the MSR jumped to, not the old off-screen selection', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    await userEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect([2, 3, 4, 5].map((b) => g.bit(0, b))).toEqual([true, true, true, true]);
+    await userEvent.type(screen.getByLabelText('Jump to MSR'), '0xc0000084{Enter}');
+    expect(document.activeElement).toBe(g.surface);
+    expect(g.state.selection).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Invert' }));
+    expect(g.bit(1, 4)).toBe(true);
+    act(() => g.surface.focus());
+    await userEvent.keyboard('d');
+    expect(g.bit(1, 4)).toBe(false);
+    expect(g.calls.apply).toHaveBeenLastCalledWith(1, 4, 5, 'deny');
+    // the old span is untouched
+    expect([2, 3, 4, 5].map((b) => g.bit(0, b))).toEqual([true, true, true, true]);
+  });
+
+  it('the jumpTo prop (a link) moves off the selection: the toolbar then acts on the linked MSR', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    g.rerender({ jumpTo: { index: 0xc000_0081, seq: 1 } });
+    expect(g.state.selection).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect(g.calls.apply).toHaveBeenLastCalledWith(1, 1, 2, 'allow');
+    expect(g.bit(1, 1)).toBe(true);
+    expect(g.bit(0, 2)).toBe(false);
+  });
+
+  it('a jump inside the selection keeps it, and D denies the whole span', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    g.rerender({ jumpTo: { index: 0x3, seq: 1 } });
+    expect(g.state.selection).toEqual({ range: 0, from: 2, to: 6 });
+    await userEvent.keyboard('a');
+    expect(g.calls.apply).toHaveBeenLastCalledWith(0, 2, 6, 'allow');
+  });
+});
+
 describe('BitmapGrid: themes', () => {
   it('re-reads its colours when the theme attribute changes', async () => {
     document.documentElement.style.setProperty('--grid-focus', 'rgb(10, 20, 30)');

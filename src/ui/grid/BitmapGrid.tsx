@@ -402,8 +402,10 @@ export function BitmapGrid(props: BitmapGridProps) {
   const applyToTarget = useCallback(
     (op: GridOp) => {
       const l = live.current;
+      // the selection only while the focus is in it (or nothing is focused): never an off-screen span
+      const sel = l.sel && (!l.focusCell || selectionHas(l.sel, l.focusCell)) ? l.sel : null;
       const target =
-        l.sel ?? (l.focusCell ? { range: l.focusCell.range, from: l.focusCell.bit, to: l.focusCell.bit + 1 } : null);
+        sel ?? (l.focusCell ? { range: l.focusCell.range, from: l.focusCell.bit, to: l.focusCell.bit + 1 } : null);
       if (!target) return;
       l.props.onGestureStart();
       apply(target.range, target.from, target.to, op);
@@ -413,9 +415,12 @@ export function BitmapGrid(props: BitmapGridProps) {
   );
 
   const jumpToIndex = useCallback(
-    (index: number, focusSurface: boolean): boolean => {
+    (index: number, focusSurface: boolean, inRange?: number): boolean => {
       const l = live.current;
-      const r = rangeCovering(l.props.ranges, index);
+      const wanted = inRange !== undefined ? l.props.ranges[inRange] : undefined;
+      const covers =
+        wanted !== undefined && ((index >>> 0) - (wanted.base >>> 0)) >>> 0 < drawnBitsOf(l.layout, inRange as number);
+      const r = covers ? (inRange as number) : rangeCovering(l.props.ranges, index);
       if (r < 0) {
         const name = msrName(index);
         setNotice(`MSR ${hex32(index)}${name ? ` ${name}` : ''} is not in any range.`);
@@ -423,19 +428,25 @@ export function BitmapGrid(props: BitmapGridProps) {
       }
       const cell = { range: r, bit: ((index >>> 0) - (l.props.ranges[r].base >>> 0)) >>> 0 };
       setNotice('');
+      // A/D/I and the toolbar act on what the user sees: a selection the focus leaves is cleared.
+      if (l.sel && !selectionHas(l.sel, cell)) {
+        anchor.current = null;
+        setSel(null);
+      }
       moveFocus(cell);
       reveal(cell, true);
       if (focusSurface) surfaceRef.current?.focus({ preventScroll: true });
       return true;
     },
-    [moveFocus, reveal],
+    [moveFocus, reveal, setSel],
   );
 
   // The jumpTo prop: act on each new seq.
   const jumpSeq = jumpTo?.seq;
   useEffect(() => {
-    if (jumpSeq === undefined || !live.current.props.jumpTo) return;
-    jumpToIndex(live.current.props.jumpTo.index, true);
+    const j = live.current.props.jumpTo;
+    if (jumpSeq === undefined || !j) return;
+    jumpToIndex(j.index, true, j.range);
   }, [jumpSeq, jumpToIndex]);
 
   const toContent = (e: { clientX: number; clientY: number }) => {
@@ -803,6 +814,14 @@ export function BitmapGrid(props: BitmapGridProps) {
       <span ref={probeRef} className="msr-grid-sr" aria-hidden="true" />
     </div>
   );
+}
+
+function selectionHas(sel: GridSelection, c: Cell): boolean {
+  return sel.range === c.range && c.bit >= sel.from && c.bit < sel.to;
+}
+
+function drawnBitsOf(layout: GridLayout, range: number): number {
+  return layout.bands[range]?.bits ?? 0;
 }
 
 function hitTestValid(layout: GridLayout, c: Cell): boolean {

@@ -47,7 +47,7 @@ export interface ViewFields {
   selection: GridSelection | null;
   zoom: number;
   focus: FocusedCell | null;
-  jumpTo: { index: number; seq: number } | null;
+  jumpTo: { index: number; seq: number; range?: number } | null;
   activePanel: PanelId;
   paletteOpen: boolean;
   draft: ConsoleDraft;
@@ -61,8 +61,8 @@ export interface ViewSlice extends ViewFields {
   setView(patch: Partial<ViewFields>): void;
   setDraft(patch: Partial<ConsoleDraft>): void;
   setZoom(zoom: number): void;
-  /** Asks the grid to scroll to and focus an MSR. */
-  jump(index: number): void;
+  /** Asks the grid to scroll to and focus an MSR (in ranges[range] when given and it covers the MSR). */
+  jump(index: number, range?: number): void;
 }
 
 export const clampZoom = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Math.round(z)));
@@ -80,5 +80,6 @@ export const createViewSlice = (): SliceCreator<ViewSlice> => (set, get) => ({
   setView: (patch) => set(patch),
   setDraft: (patch) => set({ draft: { ...get().draft, ...patch }, draftError: null }),
   setZoom: (zoom) => set({ zoom: clampZoom(zoom) }),
-  jump: (index) => set({ jumpTo: { index, seq: (get().jumpTo?.seq ?? 0) + 1 } }),
+  jump: (index, range) =>
+    set({ jumpTo: { index, seq: (get().jumpTo?.seq ?? 0) + 1, ...(range === undefined ? {} : { range }) } }),
 });
