@@ -435,7 +435,13 @@ export function BitmapGrid(props: BitmapGridProps) {
       }
       moveFocus(cell);
       reveal(cell, true);
-      if (focusSurface) surfaceRef.current?.focus({ preventScroll: true });
+      if (focusSurface) {
+        surfaceRef.current?.focus({ preventScroll: true });
+        // on a phone the grid may be above or below the screen: bring it in
+        const box = scrollRef.current?.getBoundingClientRect();
+        if (box && (box.bottom < 0 || box.top > window.innerHeight))
+          scrollRef.current?.scrollIntoView?.({ block: 'nearest' });
+      }
       return true;
     },
     [moveFocus, reveal, setSel],
@@ -446,7 +452,7 @@ export function BitmapGrid(props: BitmapGridProps) {
   useEffect(() => {
     const j = live.current.props.jumpTo;
     if (jumpSeq === undefined || !j) return;
-    jumpToIndex(j.index, true, j.range);
+    jumpToIndex(j.index, j.focus !== false, j.range);
   }, [jumpSeq, jumpToIndex]);
 
   const toContent = (e: { clientX: number; clientY: number }) => {
