@@ -24,7 +24,8 @@ import { MAX_INPUT_BYTES, readInputCapped } from './read-input';
 import { runTestCommand, TestUsageError } from './test-command';
 
 /** What a bare `msrfilter` prints (stderr, exit 2). */
-export const SHORT_USAGE = 'usage: msrfilter run|test|host|validate|export|import|lint|pack|learn ... (msrfilter --help for more)';
+export const SHORT_USAGE =
+  'usage: msrfilter run|test|host|validate|export|import|lint|pack|learn ... (msrfilter --help for more)';
 
 import { learnCommand, lintCommand, packCommand, ToolUsageError } from './policy-tools';
 
