@@ -4,7 +4,7 @@
  * the CLI writes them, or as `expect` on each step), or a share link. Every failure names its place.
  */
 import { InputError } from '../../core/errors';
-import { jsonErrorText, POLICY_FORMAT, policyFromJson } from '../../core/policy/policy-json';
+import { POLICY_FORMAT, policyFromJson } from '../../core/policy/policy-json';
 import type { FilterPolicy } from '../../core/policy/types';
 import { documentKind, SCENARIO_FORMAT } from '../../core/scenario/scenario-json';
 import type { PlaygroundDocument } from '../state/document';
@@ -67,16 +67,14 @@ function fromJsonValue(value: unknown): ImportResult {
 
 /** Reads pasted text or a file's text. Never throws and never changes anything. */
 export function parseImportText(text: string): ImportResult {
-  const body = text.replace(/^\uFEFF/, '');
-  const t = body.trim();
+  const t = text.replace(/^\uFEFF/, '').trim();
   if (t === '') return { ok: false, message: 'Nothing to import: paste JSON or a share link, or choose a file.' };
   if (t.startsWith('{') || t.startsWith('[') || t.startsWith('"')) {
     let value: unknown;
     try {
-      // the untrimmed text, so that the line and column are the ones in the user's file
-      value = JSON.parse(body);
+      value = JSON.parse(t);
     } catch (e) {
-      return { ok: false, message: `This is not valid JSON: ${jsonErrorText(body, e)}` };
+      return { ok: false, message: `This is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
     }
     return fromJsonValue(value);
   }
