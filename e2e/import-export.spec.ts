@@ -88,10 +88,12 @@ test('paste a scenario, a link or invalid JSON; invalid input changes nothing; d
   await expect(ranges(page)).toHaveCount(2);
   await expect(savedPanel(page)).toContainText('2 passed, 0 failed of 2');
 
-  // A pasted link: the document it holds.
+  // A pasted link: the document it holds (wait for the address bar to follow the preset, not the import before it).
+  const before = page.url();
   await page.getByLabel('Preset').selectOption({ label: 'Selftest deny filter' });
   await page.getByRole('button', { name: 'Load preset' }).click();
   await expect(ranges(page)).toHaveCount(6);
+  await expect.poll(() => page.url()).not.toBe(before);
   await expect.poll(() => page.url()).toMatch(/#v2\./);
   const selftestLink = page.url();
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
