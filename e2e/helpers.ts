@@ -1,7 +1,26 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { getPreset } from '../src/ui/presets';
+import { storedText } from '../src/ui/share/storage';
 
-/** Opens the playground with a clean local storage (the default document: the QEMU preset). */
+/**
+ * Opens the playground on the QEMU preset, kept in an otherwise clean local storage (as a returning visitor who
+ * left it there would). A first visit, with nothing kept, opens the first-visit document instead: openFirstVisit.
+ */
 export async function openPlayground(page: Page) {
+  const qemu = getPreset('qemu-default')?.build();
+  if (!qemu) throw new Error('no QEMU preset');
+  const kept = storedText(qemu);
+  await page.goto('/');
+  await page.evaluate((text) => {
+    localStorage.clear();
+    localStorage.setItem('msr-playground.document', text);
+  }, kept);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'MSR Filter Playground' })).toBeVisible();
+}
+
+/** A first visit: no link, nothing kept. */
+export async function openFirstVisit(page: Page) {
   await page.goto('/');
   await page.evaluate(() => localStorage.clear());
   await page.goto('/');

@@ -1,10 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { getPreset } from './presets';
+import { firstVisitDocument } from './first-visit';
 import { browserEnv } from './share/env';
 import { bootPlayground } from './share/startup';
-import { emptyDocument } from './state/document';
 import { createPlaygroundStore } from './state/store';
 import type { PlaygroundStore } from './state/types';
 
@@ -13,11 +12,11 @@ const gridHarness = location.search.includes('grid-harness') ? document.getEleme
 if (gridHarness) gridHarness.id = 'grid-harness-root';
 if (gridHarness) void import('./grid/GridHarness').then((m) => m.mountGridHarness(gridHarness));
 
-const defaultDocument = () => getPreset('qemu-default')?.build() ?? emptyDocument();
+const defaultDocument = firstVisitDocument;
 
 /**
  * The document is decided before the first render (share/startup.ts): a link in the address bar, else the work
- * kept in local storage, else the QEMU preset. Only a link makes this wait, for the link codec's chunk.
+ * kept in local storage, else the first-visit document (first-visit.ts). Only a link makes this wait, for the link codec's chunk.
  */
 async function start(root: HTMLElement) {
   let store: PlaygroundStore;

@@ -35,7 +35,10 @@ export function installPolicy(
   }
   const failedBeforeClear = v.error.range === null;
   if (profile.failedInstallLeaves === 'previous' || failedBeforeClear) {
-    return { installed: previous, errno: v.error.errno, error: v.error, effect: 'call failed: previous filter kept' };
+    const effect = previous
+      ? `call failed: the previous filter stays installed (${previous.count} range${previous.count === 1 ? '' : 's'})`
+      : 'call failed: no filter was installed before, so none is: every MSR is allowed';
+    return { installed: previous, errno: v.error.errno, error: v.error, effect };
   }
   const partial = buildInstalledFilter(effective, v.accepted, profile);
   return {

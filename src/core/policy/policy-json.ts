@@ -91,6 +91,22 @@ export function parseJsonText(text: string, what: string): unknown {
     // A UTF-8 byte order mark (as some Windows editors write) is not JSON but is no reason to refuse the file.
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    throw new InputError(what, `not valid JSON (${(e as Error).message})`);
+    throw new InputError(what, `not valid JSON (${jsonErrorText(text, e)})`);
   }
+}
+
+/**
+ * A JSON syntax error with its line and column (1-based), from the position the engine's message gives (V8:
+ * "at position N" or "(line L column C)"); the message alone when it gives none.
+ */
+export function jsonErrorText(text: string, e: unknown): string {
+  const message = (e instanceof Error ? e.message : String(e)).replace(/ \(line \d+ column \d+\)/, '');
+  const m = /position (\d+)/.exec(message);
+  if (!m) return message;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const pos = Math.min(Number(m[1]), body.length);
+  const before = body.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}: ${message}`;
 }

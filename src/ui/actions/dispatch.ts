@@ -76,12 +76,32 @@ export function entryEnabled(store: PlaygroundStore, e: PaletteEntry): boolean {
   return def.enabled ? def.enabled(store, e.params) : true;
 }
 
-/** Filters entries by every word of the query, case-insensitively, in any order. */
-export function filterEntries(entries: readonly PaletteEntry[], query: string): PaletteEntry[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return entries.slice();
-  return entries.filter((e) => {
-    const text = `${e.label} ${e.id}`.toLowerCase();
-    return words.every((w) => text.includes(w));
-  });
+/**
+ * How well an entry matches a query (higher is better; 0: no match): the whole label, then a prefix of the label,
+ * then words of the label that start with each query word, then substrings of the label, then of the action id.
+ */
+export function matchScore(e: Pick<PaletteEntry, 'label' | 'id'>, query: string): number {
+  const q = query.trim().toLowerCase();
+  if (q === '') return 1;
+  const label = e.label.toLowerCase();
+  if (label === q) return 1000;
+  if (label.startsWith(q)) return 800;
+  const words = q.split(/\s+/).filter(Boolean);
+  const labelWords = label.split(/[^a-z0-9_#.]+/).filter(Boolean);
+  const prefixes = words.filter((w) => labelWords.some((lw) => lw.startsWith(w))).length;
+  if (prefixes === words.length) return 600;
+  if (words.every((w) => label.includes(w))) return 400;
+  const text = `${label} ${e.id.toLowerCase()}`;
+  if (words.every((w) => text.includes(w))) return 200;
+  return 0;
+}
+
+/** Filters entries by every word of the query, case-insensitively, in any order; the best matches first. */
+export function filterEntries<E extends Pick<PaletteEntry, 'label' | 'id'>>(entries: readonly E[], query: string): E[] {
+  if (query.trim() === '') return entries.slice();
+  return entries
+    .map((e, i) => ({ e, i, s: matchScore(e, query) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s || a.i - b.i)
+    .map((x) => x.e);
 }

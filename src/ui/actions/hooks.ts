@@ -28,15 +28,24 @@ export function usePerform() {
   return useCallback(<K extends ActionId>(id: K, ...args: ParamArgs<K>) => perform(store, id, ...args), [store]);
 }
 
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  return !!el.closest('input, textarea, select, [contenteditable="true"]');
+}
+
 /** Wires every action's keyboard shortcut to the window (ignored while the command palette or a dialog is open). */
 export function useGlobalShortcuts() {
   const store = useStoreApi();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const s = store.getState();
-      if (e.defaultPrevented || s.paletteOpen || s.dialog) return;
-      const id = actionForCombo(comboOf(e));
+      if (e.defaultPrevented || s.paletteOpen || s.dialog || s.helpOpen) return;
+      const combo = comboOf(e);
+      const id = actionForCombo(combo);
       if (!id) return;
+      // a plain key (?, g) is typing while a field has the focus
+      if (!/(^|\+)(mod|alt)\+/.test(combo) && isTyping(e.target)) return;
       e.preventDefault();
       performById(store, id);
     };

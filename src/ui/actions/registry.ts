@@ -26,7 +26,7 @@ import {
   removeRange,
   updateRange,
 } from '../state/policy-edit';
-import { THEMES, type ThemePreference } from '../state/prefs-slice';
+import { DEFAULT_STAGE, THEMES, type ThemePreference } from '../state/prefs-slice';
 import type { PlaygroundStore } from '../state/types';
 import { type CompareState, type ConsoleDraft, type GridSelection, PANELS, type PanelId } from '../state/view-slice';
 import type { ActionDef } from './types';
@@ -230,10 +230,22 @@ export const ACTIONS = {
     enabled: (store) => st(store).zoom > 2,
     perform: (store) => st(store).setZoom(st(store).zoom - 2),
   }),
-  'grid.jump': define<{ index: number }>({
+  'grid.jump': define<{ index: number; range?: number; focus?: boolean }>({
     label: 'Jump to an MSR on the grid',
     undo: 'none',
-    perform: (store, { index }) => st(store).jump(index),
+    perform: (store, { index, range, focus }) => st(store).jump(index, range, focus),
+  }),
+  'grid.jumpPrompt': define({
+    label: 'Jump to MSR…',
+    shortcut: ['g'],
+    undo: 'none',
+    palette: true,
+    perform: () => {
+      const input = document.querySelector<HTMLInputElement>('.msr-grid-jump input');
+      input?.scrollIntoView?.({ block: 'nearest' });
+      input?.focus();
+      input?.select();
+    },
   }),
 
   // --- console ----------------------------------------------------------------------------------------------
@@ -405,6 +417,34 @@ export const ACTIONS = {
     perform: (store, { compare }) =>
       st(store).setView({ activePanel: 'compare', compare: { ...st(store).compare, ...compare } }),
   }),
+  // --- the stage: side panes ------------------------------------------------------------------------------
+  'layout.toggleEditor': define({
+    label: 'Show or hide the policy pane',
+    shortcut: ['alt+1'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setStage({ editorOpen: !st(store).stage.editorOpen }),
+  }),
+  'layout.toggleConsole': define({
+    label: 'Show or hide the console pane',
+    shortcut: ['alt+3'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setStage({ consoleOpen: !st(store).stage.consoleOpen }),
+  }),
+  'layout.resize': define<{ pane: 'editor' | 'console'; width: number }>({
+    label: 'Resize a pane',
+    undo: 'none',
+    perform: (store, { pane, width }) =>
+      st(store).setStage(pane === 'editor' ? { editorWidth: width } : { consoleWidth: width }),
+  }),
+  'layout.reset': define({
+    label: 'Reset the pane layout',
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setStage({ ...DEFAULT_STAGE }),
+  }),
+
   // --- share links, import, export ---------------------------------------------------------------------------
   'share.copyLink': define({
     label: 'Copy link',
@@ -454,8 +494,18 @@ export const ACTIONS = {
   'dialog.close': define({
     label: 'Close the dialog',
     undo: 'none',
-    enabled: (store) => st(store).dialog !== null,
-    perform: (store) => st(store).setDialog(null),
+    enabled: (store) => st(store).dialog !== null || st(store).helpOpen,
+    perform: (store) => {
+      if (st(store).dialog !== null) st(store).setDialog(null);
+      if (st(store).helpOpen) st(store).setView({ helpOpen: false });
+    },
+  }),
+  'help.open': define({
+    label: 'Help: keyboard shortcuts',
+    shortcut: ['?', 'shift+?'],
+    undo: 'none',
+    palette: true,
+    perform: (store) => st(store).setView({ helpOpen: true, paletteOpen: false }),
   }),
   'notice.dismiss': define<{ id: string }>({
     label: 'Dismiss the message',

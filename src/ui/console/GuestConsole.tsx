@@ -4,14 +4,14 @@ import { ResultsLog } from './ResultsLog';
 import { SavedAccesses } from './SavedAccesses';
 import './console.css';
 
-/** Fire guest or host accesses, keep some as tests, and read what happened and why. */
+/** Fire guest or host accesses, read what happened and why (the latest result right under the form), keep tests. */
 export function GuestConsole() {
   return (
     <section className="panel console" aria-labelledby="console-heading">
       <h2 id="console-heading">Guest console</h2>
       <AccessForm />
-      <SavedAccesses />
       <ResultsLog />
+      <SavedAccesses />
       <MsrDatalist />
     </section>
   );

@@ -11,6 +11,7 @@ export function ResultsLog() {
     <section className="results" aria-labelledby="results-heading">
       <div className="section-head">
         <h3 id="results-heading">Results</h3>
+        {last ? <span className="muted">latest first</span> : null}
         <ActionButton action="log.clear">Clear</ActionButton>
         <ActionButton action="vm.reset" label="Reset the VM">
           Reset VM
@@ -26,7 +27,7 @@ export function ResultsLog() {
       ) : (
         <ol className="log" aria-label="Results log, newest first">
           {[...log].reverse().map((e) => (
-            <LogEntryView key={e.id} entry={e} />
+            <LogEntryView key={e.id} entry={e} latest={e === last} />
           ))}
         </ol>
       )}

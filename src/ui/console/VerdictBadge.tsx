@@ -3,7 +3,11 @@ import type { Decision } from '../../core/index';
 const TEXT: Record<Decision, { label: string; icon: string; title: string }> = {
   allow: { label: 'allow', icon: '✓', title: 'the filter let it through and KVM handled it' },
   eperm: { label: 'EPERM', icon: '⊘', title: 'the filter denied it' },
-  gp: { label: '#GP', icon: '⚠', title: 'the filter let it through but KVM refused it' },
+  gp: {
+    label: '#GP',
+    icon: '⚠',
+    title: 'the filter let it through but KVM refused it (or, for a host access, the ioctl failed)',
+  },
 };
 
 /** The filter's and KVM's verdict as a badge: an icon and a word, so colour is never the only cue. */
@@ -13,6 +17,19 @@ export function VerdictBadge({ decision }: { decision: Decision }) {
     <span className={`badge badge-${decision}`} title={t.title}>
       <span aria-hidden="true">{t.icon} </span>
       {t.label}
+    </span>
+  );
+}
+
+/**
+ * The engine's decision word (what expectations compare: allow, EPERM, #GP) as a small tag beside a result, never as
+ * its headline: a denied read the VMM answers still gives the guest a value.
+ */
+export function DecisionTag({ decision }: { decision: Decision }) {
+  const t = TEXT[decision];
+  return (
+    <span className={`log-decision decision-${decision}`} title={t.title}>
+      decision: {t.label}
     </span>
   );
 }

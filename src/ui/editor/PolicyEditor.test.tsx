@@ -68,6 +68,18 @@ describe('PolicyEditor', () => {
     expect(bases()).toEqual([0, 0, 0x4b564d00, 0x40000000, 0xc0000000]);
   });
 
+  it('adds each new range after the highest one, 64 MSRs wide, never stacked on the last', async () => {
+    const { store, user } = renderWithStore(<PolicyEditor />, getPreset('qemu-default')?.build());
+    const add = screen.getByRole('button', { name: 'Add range' });
+    await user.click(add);
+    await user.click(add);
+    expect(store.getState().doc.policy.ranges.map((r) => [r.base, r.nmsrs])).toEqual([
+      [0x35, 1],
+      [0x36, 64],
+      [0x76, 64],
+    ]);
+  });
+
   it("enforces the profile's range limit (10 in allowlist-v4)", async () => {
     const { store, user } = renderWithStore(<PolicyEditor />, getPreset('allowlist-v4-example')?.build());
     const add = screen.getByRole('button', { name: 'Add range' });
@@ -88,6 +100,6 @@ describe('PolicyEditor', () => {
     act(() => {
       perform(store, 'history.undo');
     });
-    expect(await within(range(0)).findByDisplayValue('1')).toBe(nmsrs);
+    expect(await within(range(0)).findByDisplayValue('64')).toBe(nmsrs);
   });
 });

@@ -217,9 +217,12 @@ describe('BitmapGrid: pointer', () => {
     const { surface, at, status } = setup();
     fireEvent.pointerMove(surface, at(0, 0x10));
     expect(status()).toContain('MSR 0x00000010 IA32_TSC, range 0 bit 16, allowed');
-    expect(screen.getByText('0x00000010 IA32_TSC')).toHaveClass('msr-grid-tooltip');
+    const tip = '0x00000010 IA32_TSC · allowed · ranges[0] bit 16';
+    expect(screen.getByText(tip)).toHaveClass('msr-grid-tooltip');
+    fireEvent.pointerMove(surface, at(1, 4));
+    expect(screen.getByText('0xc0000084 MSR_SYSCALL_MASK · denied · ranges[1] bit 4')).toBeInTheDocument();
     fireEvent.pointerLeave(surface);
-    expect(screen.queryByText('0x00000010 IA32_TSC')).toBeNull();
+    expect(screen.queryByText(/IA32_TSC ·/)).toBeNull();
   });
 
   it('ignores clicks on headers and the gutter', () => {
@@ -408,6 +411,114 @@ describe('BitmapGrid: toolbar, zoom and jump', () => {
     expect(calls.apply).toHaveBeenLastCalledWith(0, 0, 1, 'allow');
     expect(calls.start).toHaveBeenCalledTimes(1);
     expect(calls.end).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('BitmapGrid: A/D/I and the toolbar act on what the user sees', () => {
+  /** Shift+drag selects bits 2..5 of range 0. */
+  function selectSpanInRange0(g: ReturnType<typeof setup>) {
+    fireEvent.pointerDown(g.surface, { ...g.at(0, 2), shiftKey: true });
+    fireEvent.pointerMove(g.surface, g.at(0, 5));
+    fireEvent.pointerUp(g.surface, g.at(0, 5));
+    expect(g.state.selection).toEqual({ range: 0, from: 2, to: 6 });
+  }
+
+  it('D after a jump to another range denies the MSR jumped to, not the old off-screen selection', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    await userEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect([2, 3, 4, 5].map((b) => g.bit(0, b))).toEqual([true, true, true, true]);
+    await userEvent.type(screen.getByLabelText('Jump to MSR'), '0xc0000084{Enter}');
+    expect(document.activeElement).toBe(g.surface);
+    expect(g.state.selection).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Invert' }));
+    expect(g.bit(1, 4)).toBe(true);
+    act(() => g.surface.focus());
+    await userEvent.keyboard('d');
+    expect(g.bit(1, 4)).toBe(false);
+    expect(g.calls.apply).toHaveBeenLastCalledWith(1, 4, 5, 'deny');
+    // the old span is untouched
+    expect([2, 3, 4, 5].map((b) => g.bit(0, b))).toEqual([true, true, true, true]);
+  });
+
+  it('the jumpTo prop (a link) moves off the selection: the toolbar then acts on the linked MSR', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    g.rerender({ jumpTo: { index: 0xc000_0081, seq: 1 } });
+    expect(g.state.selection).toBeNull();
+    await userEvent.click(screen.getByRole('button', { name: 'Allow' }));
+    expect(g.calls.apply).toHaveBeenLastCalledWith(1, 1, 2, 'allow');
+    expect(g.bit(1, 1)).toBe(true);
+    expect(g.bit(0, 2)).toBe(false);
+  });
+
+  it('a jump inside the selection keeps it, and D denies the whole span', async () => {
+    const g = setup();
+    selectSpanInRange0(g);
+    g.rerender({ jumpTo: { index: 0x3, seq: 1 } });
+    expect(g.state.selection).toEqual({ range: 0, from: 2, to: 6 });
+    await userEvent.keyboard('a');
+    expect(g.calls.apply).toHaveBeenLastCalledWith(0, 2, 6, 'allow');
+  });
+});
+
+describe('BitmapGrid: the instrument', () => {
+  it('offers 16, 32 or 64 columns', async () => {
+    const { surface } = setup();
+    await userEvent.selectOptions(screen.getByLabelText('Columns per row'), '16');
+    expect(surface).toHaveAttribute('data-cols', '16');
+    await userEvent.selectOptions(screen.getByLabelText('Columns per row'), '32');
+    expect(surface).toHaveAttribute('data-cols', '32');
+  });
+
+  it('has an overview bar per range with its allowed count, and collapses and expands a range', async () => {
+    const g = setup();
+    expect(screen.getByRole('button', { name: 'Show ranges[0] 0x00000000: 1 of 256 allowed' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Show ranges[1] 0xc0000080: 0 of 16 allowed' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Collapse ranges[0]' }));
+    expect(screen.getByRole('button', { name: 'Expand ranges[0]' })).toHaveAttribute('aria-expanded', 'false');
+    // a jump into the collapsed range opens it again and focuses the MSR
+    g.rerender({ jumpTo: { index: 0x10, seq: 1 } });
+    await vi.waitFor(() => expect(g.live()).toMatch(/^MSR 0x00000010 IA32_TSC, range 0 bit 16/));
+    expect(screen.getByRole('button', { name: 'Collapse ranges[0]' })).toHaveAttribute('aria-expanded', 'true');
+  });
+
+  it('with "Drag selects", a plain drag selects a span instead of painting', async () => {
+    const g = setup();
+    await userEvent.click(screen.getByRole('radio', { name: 'Drag selects' }));
+    fireEvent.pointerDown(g.surface, g.at(0, 3));
+    fireEvent.pointerMove(g.surface, g.at(0, 6));
+    fireEvent.pointerUp(g.surface, g.at(0, 6));
+    expect(g.calls.apply).not.toHaveBeenCalled();
+    expect(g.state.selection).toEqual({ range: 0, from: 3, to: 7 });
+  });
+
+  it('a touch toggles on a tap; a long press then drag paints', async () => {
+    vi.useFakeTimers();
+    try {
+      const g = setup();
+      const touch = (range: number, bit: number) => ({ ...g.at(range, bit), pointerType: 'touch', pointerId: 7 });
+      fireEvent.pointerDown(g.surface, touch(0, 4));
+      fireEvent.pointerUp(g.surface, touch(0, 4));
+      expect(g.bit(0, 4)).toBe(true);
+      fireEvent.pointerDown(g.surface, touch(0, 8));
+      act(() => {
+        vi.advanceTimersByTime(600);
+      });
+      fireEvent.pointerMove(g.surface, touch(0, 11));
+      fireEvent.pointerUp(g.surface, touch(0, 11));
+      expect([8, 9, 10, 11].map((b) => g.bit(0, b))).toEqual([true, true, true, true]);
+      // a touch that moves before the long press is a scroll: nothing painted
+      fireEvent.pointerDown(g.surface, touch(0, 20));
+      fireEvent.pointerMove(g.surface, { ...touch(0, 20), clientY: touch(0, 20).clientY + 30 });
+      act(() => {
+        vi.advanceTimersByTime(600);
+      });
+      fireEvent.pointerCancel(g.surface, touch(0, 20));
+      expect(g.bit(0, 20)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -21,9 +21,10 @@ import {
   useRef,
   useState,
 } from 'react';
-import { hex32, msrName } from '../../core/index';
+import { hex32, msrName, testBit } from '../../core/index';
 import {
   type Cell,
+  COLUMN_CHOICES,
   cellRect,
   cellsAlong,
   clampCell,
@@ -43,6 +44,7 @@ import {
   stepZoom,
   toSpans,
 } from './geometry';
+import { Overview } from './Overview';
 import { GridPainter, type PaintInput } from './painter';
 import { gridPerf, perfBegin, perfCommit, perfEnd, perfFullPaint } from './perf';
 import { COLOR_VARS, FALLBACK_COLORS, type GridColors, parseColor } from './raster';
@@ -163,12 +165,21 @@ export function BitmapGrid(props: BitmapGridProps) {
   const [jumpText, setJumpText] = useState('');
   const [jumpError, setJumpError] = useState('');
   const [notice, setNotice] = useState('');
+  /** 16, 32 or 64 columns, or 0: as many as fit. */
+  const [colsWanted, setColsWanted] = useState(0);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<number>>(() => new Set());
+  /** What a plain drag (mouse) or a long press then drag (touch) does. */
+  const [dragMode, setDragMode] = useState<'paint' | 'select'>('paint');
 
   const shapeKey = ranges.map((r) => `${r.base}:${r.nmsrs}`).join(',');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the layout depends on the ranges' shapes only (shapeKey)
   const layout: GridLayout = useMemo(
-    () => computeLayout(ranges, zoom, viewport?.w ?? FALLBACK_WIDTH),
-    [shapeKey, zoom, viewport?.w],
+    () =>
+      computeLayout(ranges, zoom, viewport?.w ?? FALLBACK_WIDTH, {
+        cols: colsWanted || undefined,
+        collapsed: collapsed.size ? collapsed : undefined,
+      }),
+    [shapeKey, zoom, viewport?.w, colsWanted, collapsed],
   );
   const canvasW = Math.max(viewport?.w ?? FALLBACK_WIDTH, layout.width);
   const canvasH = Math.max(0, Math.min(viewport?.h ?? FALLBACK_HEIGHT, layout.totalHeight));
@@ -179,9 +190,14 @@ export function BitmapGrid(props: BitmapGridProps) {
   const decidedCell = decided && hitTestValid(layout, decided) ? decided : null;
 
   // Latest values for native listeners and handlers.
-  const live = useRef({ props, layout, focusCell, sel, canvasW, canvasH, dpr, colors, hoverCell });
-  live.current = { props, layout, focusCell, sel, canvasW, canvasH, dpr, colors, hoverCell };
+  const live = useRef({ props, layout, focusCell, sel, canvasW, canvasH, dpr, colors, hoverCell, dragMode, collapsed });
+  live.current = { props, layout, focusCell, sel, canvasW, canvasH, dpr, colors, hoverCell, dragMode, collapsed };
+  /** The pointer's last position during a drag (for auto-scroll past an edge) and the long-press timer. */
+  const pointer = useRef<{ x: number; y: number; id: number } | null>(null);
+  const autoScroll = useRef<number | null>(null);
+  const longPress = useRef<{ timer: ReturnType<typeof setTimeout>; x: number; y: number } | null>(null);
   const drag = useRef<Drag | null>(null);
+  const pendingJump = useRef<{ index: number; focusSurface: boolean; range: number } | null>(null);
   const anchor = useRef<Cell | null>(null);
   const zoomAnchor = useRef<{ cell: Cell; offsetY: number } | null>(null);
   const prevLayout = useRef<GridLayout | null>(null);
@@ -331,6 +347,17 @@ export function BitmapGrid(props: BitmapGridProps) {
     return () => el.removeEventListener('wheel', onWheel);
   }, []);
 
+  // After a long press, the finger paints or selects: the page must not scroll under it.
+  useEffect(() => {
+    const el = surfaceRef.current;
+    if (!el) return;
+    const onTouchMove = (e: TouchEvent) => {
+      if (drag.current && drag.current.kind !== 'tap' && e.cancelable) e.preventDefault();
+    };
+    el.addEventListener('touchmove', onTouchMove, { passive: false });
+    return () => el.removeEventListener('touchmove', onTouchMove);
+  }, []);
+
   // Announce only while the grid or its tools hold the keyboard focus.
   useEffect(() => {
     const root = rootRef.current;
@@ -402,8 +429,10 @@ export function BitmapGrid(props: BitmapGridProps) {
   const applyToTarget = useCallback(
     (op: GridOp) => {
       const l = live.current;
+      // the selection only while the focus is in it (or nothing is focused): never an off-screen span
+      const sel = l.sel && (!l.focusCell || selectionHas(l.sel, l.focusCell)) ? l.sel : null;
       const target =
-        l.sel ?? (l.focusCell ? { range: l.focusCell.range, from: l.focusCell.bit, to: l.focusCell.bit + 1 } : null);
+        sel ?? (l.focusCell ? { range: l.focusCell.range, from: l.focusCell.bit, to: l.focusCell.bit + 1 } : null);
       if (!target) return;
       l.props.onGestureStart();
       apply(target.range, target.from, target.to, op);
@@ -413,9 +442,12 @@ export function BitmapGrid(props: BitmapGridProps) {
   );
 
   const jumpToIndex = useCallback(
-    (index: number, focusSurface: boolean): boolean => {
+    (index: number, focusSurface: boolean, inRange?: number): boolean => {
       const l = live.current;
-      const r = rangeCovering(l.props.ranges, index);
+      const wanted = inRange !== undefined ? l.props.ranges[inRange] : undefined;
+      const covers =
+        wanted !== undefined && ((index >>> 0) - (wanted.base >>> 0)) >>> 0 < drawnBitsOf(l.layout, inRange as number);
+      const r = covers ? (inRange as number) : rangeCovering(l.props.ranges, index);
       if (r < 0) {
         const name = msrName(index);
         setNotice(`MSR ${hex32(index)}${name ? ` ${name}` : ''} is not in any range.`);
@@ -423,20 +455,77 @@ export function BitmapGrid(props: BitmapGridProps) {
       }
       const cell = { range: r, bit: ((index >>> 0) - (l.props.ranges[r].base >>> 0)) >>> 0 };
       setNotice('');
+      if (l.collapsed.has(r)) {
+        // a link into a collapsed range opens it; the jump runs again once the layout has the range's rows
+        setCollapsed((c) => withoutKey(c, r));
+        pendingJump.current = { index, focusSurface, range: r };
+        return true;
+      }
+      // A/D/I and the toolbar act on what the user sees: a selection the focus leaves is cleared.
+      if (l.sel && !selectionHas(l.sel, cell)) {
+        anchor.current = null;
+        setSel(null);
+      }
       moveFocus(cell);
       reveal(cell, true);
-      if (focusSurface) surfaceRef.current?.focus({ preventScroll: true });
+      if (focusSurface) {
+        surfaceRef.current?.focus({ preventScroll: true });
+        // on a phone the grid may be above or below the screen: bring it in
+        const box = scrollRef.current?.getBoundingClientRect();
+        if (box && (box.bottom < 0 || box.top > window.innerHeight))
+          scrollRef.current?.scrollIntoView?.({ block: 'nearest' });
+      }
       return true;
     },
-    [moveFocus, reveal],
+    [moveFocus, reveal, setSel],
   );
 
   // The jumpTo prop: act on each new seq.
   const jumpSeq = jumpTo?.seq;
   useEffect(() => {
-    if (jumpSeq === undefined || !live.current.props.jumpTo) return;
-    jumpToIndex(live.current.props.jumpTo.index, true);
+    const j = live.current.props.jumpTo;
+    if (jumpSeq === undefined || !j) return;
+    jumpToIndex(j.index, j.focus !== false, j.range);
   }, [jumpSeq, jumpToIndex]);
+
+  // A jump that had to open a collapsed range first.
+  useEffect(() => {
+    const p = pendingJump.current;
+    if (!p || collapsed.has(p.range)) return;
+    pendingJump.current = null;
+    jumpToIndex(p.index, p.focusSurface, p.range);
+  }, [collapsed, jumpToIndex]);
+
+  const toggleCollapsed = useCallback((range: number) => {
+    setCollapsed((c) => (c.has(range) ? withoutKey(c, range) : new Set([...c, range])));
+  }, []);
+
+  /** Scrolls the grid so that a range's header is at the top. */
+  const scrollToRange = useCallback((range: number) => {
+    const el = scrollRef.current;
+    const band = live.current.layout.bands[range];
+    if (el && band) el.scrollTop = band.top;
+  }, []);
+
+  // While a paint or select drag is past the top or bottom edge, scroll, faster the further out the pointer is.
+  const stopAutoScroll = () => {
+    if (autoScroll.current !== null) cancelAnimationFrame(autoScroll.current);
+    autoScroll.current = null;
+  };
+  const autoScrollTick = () => {
+    autoScroll.current = null;
+    const el = scrollRef.current;
+    const pt = pointer.current;
+    const d = drag.current;
+    if (!el || !pt || !d || d.kind === 'tap') return;
+    const box = el.getBoundingClientRect();
+    const over = pt.y < box.top ? pt.y - box.top : pt.y > box.bottom ? pt.y - box.bottom : 0;
+    if (over === 0) return;
+    const before = el.scrollTop;
+    el.scrollTop = before + Math.sign(over) * Math.min(40, 4 + Math.abs(over) / 3);
+    if (el.scrollTop !== before) dragTo(pt.x, Math.min(Math.max(pt.y, box.top + 1), box.bottom - 1), pt.id);
+    autoScroll.current = requestAnimationFrame(autoScrollTick);
+  };
 
   const toContent = (e: { clientX: number; clientY: number }) => {
     const surface = surfaceRef.current;
@@ -459,9 +548,18 @@ export function BitmapGrid(props: BitmapGridProps) {
     e.currentTarget.focus({ preventScroll: true });
     const pt = toContent(e);
     const cell = hitTest(l.layout, pt.x, pt.y);
-    if (!cell) return;
+    if (!cell) {
+      // a click on a range's title line collapses or expands it
+      const band = l.layout.bands.find((b) => pt.y >= b.top && pt.y < b.top + 22);
+      if (band && e.pointerType !== 'touch') {
+        e.preventDefault();
+        toggleCollapsed(band.range);
+      }
+      return;
+    }
     e.preventDefault();
-    if (e.shiftKey) {
+    pointer.current = { x: e.clientX, y: e.clientY, id: e.pointerId };
+    if (e.shiftKey || (l.dragMode === 'select' && e.pointerType !== 'touch')) {
       drag.current = { kind: 'select', pointerId: e.pointerId, anchor: cell };
       anchor.current = cell;
       moveFocus(cell);
@@ -474,52 +572,102 @@ export function BitmapGrid(props: BitmapGridProps) {
     if (l.props.selection) setSel(null);
     moveFocus(cell);
     if (e.pointerType === 'touch') {
-      // a touch may become a scroll: toggle on a clean tap only
+      // a touch may become a scroll: toggle on a clean tap only; a long press without moving starts a paint (or a
+      // select) drag that follows the finger
       drag.current = { kind: 'tap', pointerId: e.pointerId, cell };
+      const startX = e.clientX;
+      const startY = e.clientY;
+      const id = e.pointerId;
+      const target = e.currentTarget;
+      cancelLongPress();
+      longPress.current = {
+        x: startX,
+        y: startY,
+        timer: setTimeout(() => {
+          longPress.current = null;
+          const d = drag.current;
+          if (!d || d.kind !== 'tap' || d.pointerId !== id) return;
+          try {
+            target.setPointerCapture?.(id);
+          } catch {
+            // the pointer is gone
+          }
+          if (live.current.dragMode === 'select') {
+            drag.current = { kind: 'select', pointerId: id, anchor: d.cell };
+            anchor.current = d.cell;
+            setSel({ range: d.cell.range, from: d.cell.bit, to: d.cell.bit + 1 });
+          } else {
+            startPaint(d.cell, id, cellCenterContent(d.cell));
+          }
+          navigator.vibrate?.(10);
+        }, LONG_PRESS_MS),
+      };
       return;
     }
-    const op = painter.bitAt(cell.range, cell.bit) ? 'deny' : 'allow';
-    drag.current = {
-      kind: 'paint',
-      pointerId: e.pointerId,
-      op,
-      last: pt,
-      lastCell: cell,
-      visited: new Set([cellKey(cell)]),
-    };
-    l.props.onGestureStart();
-    apply(cell.range, cell.bit, cell.bit + 1, 'invert');
+    startPaint(cell, e.pointerId, pt);
     capture(e);
     perfEnd(perf, true);
   };
+
+  const LONG_PRESS_MS = 450;
+  const cancelLongPress = () => {
+    if (longPress.current) clearTimeout(longPress.current.timer);
+    longPress.current = null;
+  };
+  const cellCenterContent = (c: Cell) => {
+    const r = cellRect(live.current.layout, c.range, c.bit);
+    return { x: r.x + r.w / 2, y: r.y + r.h / 2 };
+  };
+  /** A paint drag from `cell`: its new value (the inverse of what it was) is painted along the whole drag. */
+  function startPaint(cell: Cell, pointerId: number, pt: { x: number; y: number }) {
+    const op = painter.bitAt(cell.range, cell.bit) ? 'deny' : 'allow';
+    drag.current = { kind: 'paint', pointerId, op, last: pt, lastCell: cell, visited: new Set([cellKey(cell)]) };
+    live.current.props.onGestureStart();
+    apply(cell.range, cell.bit, cell.bit + 1, 'invert');
+  }
+
+  /** Moves an active paint or select drag to a client point (pointer moves and auto-scroll). */
+  function dragTo(clientX: number, clientY: number, pointerId: number): boolean {
+    const l = live.current;
+    const d = drag.current;
+    if (!d || d.pointerId !== pointerId) return false;
+    const pt = toContent({ clientX, clientY });
+    if (d.kind === 'paint') {
+      const fresh = cellsAlong(l.layout, d.last, pt).filter((c) => !d.visited.has(cellKey(c)));
+      d.last = pt;
+      for (const c of fresh) d.visited.add(cellKey(c));
+      const spans = toSpans(fresh);
+      for (const s of spans) apply(s.range, s.from, s.to, d.op);
+      if (fresh.length > 0) d.lastCell = fresh[fresh.length - 1];
+      return spans.length > 0;
+    }
+    if (d.kind === 'select') {
+      const c = hitTestInRange(l.layout, d.anchor.range, pt.x, pt.y);
+      if (c) {
+        moveFocus(c);
+        setSel({ range: c.range, from: Math.min(d.anchor.bit, c.bit), to: Math.max(d.anchor.bit, c.bit) + 1 });
+      }
+    }
+    return false;
+  }
 
   const onPointerMove = (e: PointerEvent<HTMLDivElement>) => {
     const perf = perfBegin(e.type, e.nativeEvent.timeStamp);
     const l = live.current;
     const d = drag.current;
     const pt = toContent(e);
-    if (d && d.pointerId === e.pointerId) {
+    const lp = longPress.current;
+    if (lp && Math.hypot(e.clientX - lp.x, e.clientY - lp.y) > 8) cancelLongPress();
+    if (d && d.pointerId === e.pointerId && d.kind !== 'tap') {
+      pointer.current = { x: e.clientX, y: e.clientY, id: e.pointerId };
+      const painted = dragTo(e.clientX, e.clientY, e.pointerId);
       if (d.kind === 'paint') {
-        const fresh = cellsAlong(l.layout, d.last, pt).filter((c) => !d.visited.has(cellKey(c)));
-        d.last = pt;
-        for (const c of fresh) d.visited.add(cellKey(c));
-        const spans = toSpans(fresh);
-        for (const s of spans) apply(s.range, s.from, s.to, d.op);
-        if (fresh.length > 0) d.lastCell = fresh[fresh.length - 1];
         const h = hitTest(l.layout, pt.x, pt.y);
         setHover((old) => (sameCell(old, h) ? old : h));
-        perfEnd(perf, spans.length > 0);
-        return;
       }
-      if (d.kind === 'select') {
-        const c = hitTestInRange(l.layout, d.anchor.range, pt.x, pt.y);
-        if (c) {
-          moveFocus(c);
-          setSel({ range: c.range, from: Math.min(d.anchor.bit, c.bit), to: Math.max(d.anchor.bit, c.bit) + 1 });
-        }
-        perfEnd(perf, false);
-        return;
-      }
+      if (autoScroll.current === null) autoScroll.current = requestAnimationFrame(autoScrollTick);
+      perfEnd(perf, painted);
+      return;
     }
     const h = hitTest(l.layout, pt.x, pt.y);
     setHover((old) => (sameCell(old, h) ? old : h));
@@ -530,6 +678,9 @@ export function BitmapGrid(props: BitmapGridProps) {
     const d = drag.current;
     if (!d || d.pointerId !== e.pointerId) return;
     drag.current = null;
+    cancelLongPress();
+    stopAutoScroll();
+    pointer.current = null;
     try {
       e.currentTarget.releasePointerCapture?.(e.pointerId);
     } catch {
@@ -654,7 +805,16 @@ export function BitmapGrid(props: BitmapGridProps) {
       ? `${describeCell(ranges, focusCell.range, focusCell.bit)}${sel ? `; ${describeSelection(ranges, sel)}` : ''}`
       : '';
   const hasTarget = !!(sel || focusCell);
-  const tooltip = hoverCell ? tooltipFor(layout, ranges, hoverCell, scrollRef.current?.scrollTop ?? 0, canvasW) : null;
+  const tooltip = hoverCell
+    ? tooltipFor(
+        layout,
+        ranges,
+        hoverCell,
+        scrollRef.current?.scrollTop ?? 0,
+        canvasW,
+        testBit(ranges[hoverCell.range].bitmap, hoverCell.bit),
+      )
+    : null;
   const errorId = `${id}-jump-error`;
 
   return (
@@ -705,6 +865,36 @@ export function BitmapGrid(props: BitmapGridProps) {
             {jumpError}
           </span>
         </form>
+        <label className="msr-grid-group">
+          Columns{' '}
+          <select
+            value={colsWanted}
+            onChange={(e) => setColsWanted(Number(e.target.value))}
+            aria-label="Columns per row"
+          >
+            <option value={0}>fit ({layout.cols})</option>
+            {COLUMN_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="msr-grid-group msr-grid-mode">
+          <legend className="msr-grid-sr">A drag (touch: a long press, then drag)</legend>
+          {(['paint', 'select'] as const).map((m) => (
+            <label key={m}>
+              <input
+                type="radio"
+                name={`${id}-drag-mode`}
+                value={m}
+                checked={dragMode === m}
+                onChange={() => setDragMode(m)}
+              />
+              {m === 'paint' ? 'Drag paints' : 'Drag selects'}
+            </label>
+          ))}
+        </fieldset>
         <fieldset className="msr-grid-group">
           <legend className="msr-grid-sr">{sel ? 'Apply to the selection' : 'Apply to the focused MSR'}</legend>
           <button type="button" aria-keyshortcuts="A" disabled={!hasTarget} onClick={() => applyToTarget('allow')}>
@@ -743,6 +933,18 @@ export function BitmapGrid(props: BitmapGridProps) {
           </li>
         </ul>
       </div>
+      {ranges.length > 0 ? (
+        <Overview
+          ranges={ranges}
+          collapsed={collapsed}
+          onShow={(r) => {
+            if (collapsed.has(r)) toggleCollapsed(r);
+            requestAnimationFrame(() => scrollToRange(r));
+            scrollToRange(r);
+          }}
+          onToggle={toggleCollapsed}
+        />
+      ) : null}
       <div ref={scrollRef} className="msr-grid-scroll" data-testid="msr-grid-scroll">
         {ranges.length === 0 ? (
           <p className="msr-grid-empty">No ranges: the default action decides every MSR.</p>
@@ -805,6 +1007,20 @@ export function BitmapGrid(props: BitmapGridProps) {
   );
 }
 
+function withoutKey(set: ReadonlySet<number>, key: number): ReadonlySet<number> {
+  const next = new Set(set);
+  next.delete(key);
+  return next;
+}
+
+function selectionHas(sel: GridSelection, c: Cell): boolean {
+  return sel.range === c.range && c.bit >= sel.from && c.bit < sel.to;
+}
+
+function drawnBitsOf(layout: GridLayout, range: number): number {
+  return layout.bands[range]?.bits ?? 0;
+}
+
 function hitTestValid(layout: GridLayout, c: Cell): boolean {
   return c.range >= 0 && c.range < layout.bands.length && c.bit >= 0 && c.bit < layout.bands[c.range].bits;
 }
@@ -821,11 +1037,12 @@ function tooltipFor(
   cell: Cell,
   scrollTop: number,
   width: number,
+  allowed: boolean,
 ): { x: number; y: number; text: string } {
   const r = cellRect(layout, cell.range, cell.bit);
   const index = ((ranges[cell.range].base >>> 0) + cell.bit) >>> 0;
   const name = msrName(index);
-  const text = `${hex32(index)}${name ? ` ${name}` : ''}`;
+  const text = `${hex32(index)}${name ? ` ${name}` : ''} · ${allowed ? 'allowed' : 'denied'} · ranges[${cell.range}] bit ${cell.bit}`;
   const estW = text.length * 7.5 + 12;
   const x = r.x + r.w + 6 + estW > width ? Math.max(0, r.x - 6 - estW) : r.x + r.w + 6;
   return { x, y: Math.max(0, r.y - scrollTop - 24), text };

@@ -33,12 +33,28 @@ const shapes = [
 const layout = computeLayout(shapes, 8, 224);
 
 describe('layout', () => {
-  it('uses as many columns as fit, a multiple of 8, at least 8', () => {
+  it('uses the most of 64, 32 or 16 columns that fit (hex-aligned rows), 8 when not even 16 fit', () => {
     expect(columnsFor(224, 8)).toBe(16);
     expect(columnsFor(231, 8)).toBe(16);
-    expect(columnsFor(232 + 64, 8)).toBe(24);
+    expect(columnsFor(232 + 64, 8)).toBe(16);
+    expect(columnsFor(88 + 32 * 8 + 8, 8)).toBe(32);
+    expect(columnsFor(88 + 64 * 8 + 8, 8)).toBe(64);
+    expect(columnsFor(5000, 2)).toBe(64);
     expect(columnsFor(10, 24)).toBe(8);
     expect(layout.cols).toBe(16);
+  });
+
+  it('takes a chosen column count whatever the width, and ignores one that is not offered', () => {
+    expect(columnsFor(224, 8, 64)).toBe(64);
+    expect(columnsFor(224, 8, 24)).toBe(16);
+    expect(computeLayout(shapes, 8, 224, { cols: 32 }).cols).toBe(32);
+  });
+
+  it('draws a collapsed range as its header only, with no cell to hit', () => {
+    const l = computeLayout(shapes, 8, 224, { collapsed: new Set([0]) });
+    expect(l.bands[0]).toMatchObject({ collapsed: true, bits: 0, rows: 0 });
+    expect(l.bands[1].top).toBe(l.bands[0].bottom + 10);
+    expect(l.totalHeight).toBeLessThan(layout.totalHeight);
   });
 
   it('stacks a header and the rows of each range, with a gap', () => {

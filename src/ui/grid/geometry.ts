@@ -9,8 +9,12 @@
 
 /** Width of the row-label gutter left of the cells. */
 export const GUTTER = 88;
-/** Height of a range's header strip. */
-export const HEADER_HEIGHT = 26;
+/** Height of a range's header strip: its title line, then the hex column headings. */
+export const HEADER_HEIGHT = 40;
+/** Where the column headings' line sits in the header strip (its middle, from the band's top). */
+export const COLUMN_HEADINGS_Y = 31;
+/** The column counts offered (hex-aligned: a row starts at a multiple of its width). */
+export const COLUMN_CHOICES: readonly number[] = [16, 32, 64];
 /** Space after each band. */
 export const BAND_GAP = 10;
 /** Right padding after the last column. */
@@ -43,6 +47,8 @@ export interface Band {
   cellsTop: number;
   rows: number;
   bottom: number;
+  /** Collapsed: only the header is drawn (and no cell can be hit). */
+  collapsed: boolean;
 }
 
 export interface GridLayout {
@@ -67,10 +73,23 @@ export function stepZoom(zoom: number, dir: 1 | -1): number {
   return MIN_ZOOM;
 }
 
-/** Columns for a width: as many as fit, a multiple of 8 (one bitmap byte), at least 8. */
-export function columnsFor(width: number, zoom: number): number {
+/**
+ * Columns for a width: the most of 64, 32 or 16 that fit (so that every row starts at a hex-round MSR), 8 when not
+ * even 16 fit; or `wanted` (one of COLUMN_CHOICES) whatever the width (the grid then scrolls sideways).
+ */
+export function columnsFor(width: number, zoom: number, wanted?: number): number {
+  if (wanted !== undefined && COLUMN_CHOICES.includes(wanted)) return wanted;
   const avail = Math.max(0, width - GUTTER - PAD_RIGHT);
-  return Math.max(8, Math.min(4096, Math.floor(avail / zoom / 8) * 8));
+  const fit = Math.floor(avail / zoom);
+  for (let i = COLUMN_CHOICES.length - 1; i >= 0; i--) if (COLUMN_CHOICES[i] <= fit) return COLUMN_CHOICES[i];
+  return 8;
+}
+
+export interface LayoutOptions {
+  /** 16, 32 or 64; absent: as many as fit. */
+  cols?: number;
+  /** Ranges shown as their header only. */
+  collapsed?: ReadonlySet<number>;
 }
 
 export function drawnBits(nmsrs: number): number {
@@ -78,18 +97,24 @@ export function drawnBits(nmsrs: number): number {
   return Math.min(MAX_DRAWN_BITS, Math.floor(nmsrs));
 }
 
-export function computeLayout(ranges: readonly RangeShape[], zoomIn: number, viewportWidth: number): GridLayout {
+export function computeLayout(
+  ranges: readonly RangeShape[],
+  zoomIn: number,
+  viewportWidth: number,
+  options: LayoutOptions = {},
+): GridLayout {
   const zoom = clampZoom(zoomIn);
-  const cols = columnsFor(viewportWidth > 0 ? viewportWidth : FALLBACK_WIDTH, zoom);
+  const cols = columnsFor(viewportWidth > 0 ? viewportWidth : FALLBACK_WIDTH, zoom, options.cols);
   const bands: Band[] = [];
   let y = 0;
   ranges.forEach((r, range) => {
-    const bits = drawnBits(r.nmsrs);
+    const collapsed = options.collapsed?.has(range) ?? false;
+    const bits = collapsed ? 0 : drawnBits(r.nmsrs);
     const rows = Math.ceil(bits / cols);
     const top = y;
     const cellsTop = top + HEADER_HEIGHT;
     const bottom = cellsTop + rows * zoom;
-    bands.push({ range, base: r.base >>> 0, nmsrs: r.nmsrs, bits, top, cellsTop, rows, bottom });
+    bands.push({ range, base: r.base >>> 0, nmsrs: r.nmsrs, bits, top, cellsTop, rows, bottom, collapsed });
     y = bottom + BAND_GAP;
   });
   return { zoom, cols, width: GUTTER + cols * zoom + PAD_RIGHT, totalHeight: y, bands };

@@ -10,6 +10,7 @@
 import type { FilterRange } from '../../core/index';
 import {
   type Cell,
+  COLUMN_HEADINGS_Y,
   cellRect,
   type GridLayout,
   GUTTER,
@@ -54,6 +55,15 @@ export interface PaintStats {
 
 const HEADER_FONT = '600 12px system-ui, sans-serif';
 const LABEL_FONT = '11px monospace';
+const HEADING_FONT = '10px monospace';
+
+/** Row labels on every row from this zoom up; below it, on every 2nd, 4th… row (still hex-round MSRs). */
+export function labelStride(zoom: number): number {
+  if (zoom >= 10) return 1;
+  let n = 1;
+  while (n * zoom < 11) n *= 2;
+  return n;
+}
 
 function bytesFor(bits: number): number {
   return (bits + 7) >>> 3;
@@ -289,7 +299,7 @@ export class GridPainter {
     ctx.setTransform(p.dpr, 0, 0, p.dpr, 0, -originY);
     ctx.fillStyle = p.colors.text;
     const bottom = scrollTop + height;
-    const labelEvery = Math.max(1, Math.ceil(13 / layout.zoom));
+    const labelEvery = labelStride(layout.zoom);
     const visible = layout.bands.filter((band) => band.bottom + 12 >= scrollTop && band.top <= bottom);
     // one font switch per pass: headers, then row labels
     ctx.font = HEADER_FONT;
@@ -297,7 +307,24 @@ export class GridPainter {
     ctx.textBaseline = 'middle';
     for (const band of visible) {
       if (band.top + HEADER_HEIGHT <= scrollTop) continue;
-      ctx.fillText(fitText(ctx, headerText(p.ranges[band.range], band.range), width - 16), 8, band.top + 13);
+      const title = `${band.collapsed ? '▸ ' : ''}${headerText(p.ranges[band.range], band.range)}`;
+      ctx.fillText(fitText(ctx, title, width - 16), 8, band.top + 12);
+    }
+    // hex column headings: the column's low digit (every column from zoom 8, else every 4th), +10, +20… bolder
+    ctx.font = HEADING_FONT;
+    ctx.textAlign = 'center';
+    const step = layout.zoom >= 8 ? 1 : layout.zoom >= 4 ? 4 : 16;
+    for (const band of visible) {
+      if (band.collapsed || band.bits === 0 || band.top + HEADER_HEIGHT <= scrollTop) continue;
+      const cols = Math.min(layout.cols, band.bits);
+      for (let c = 0; c < cols; c += step) {
+        const x = GUTTER + c * layout.zoom + layout.zoom / 2;
+        const text = c % 16 === 0 && c > 0 && layout.zoom >= 14 ? `${(c / 16).toString(16)}0` : (c % 16).toString(16);
+        ctx.fillText(text, x, band.top + COLUMN_HEADINGS_Y);
+      }
+      ctx.textAlign = 'right';
+      ctx.fillText('+', GUTTER - 6, band.top + COLUMN_HEADINGS_Y);
+      ctx.textAlign = 'center';
     }
     ctx.font = LABEL_FONT;
     ctx.textAlign = 'right';

@@ -30,7 +30,7 @@ export interface BitmapGridProps {
   onGestureStart(): void;
   /** Pointer up (or the end of a keyboard edit): end it. */
   onGestureEnd(): void;
-  /** Scroll to and focus this MSR when seq changes (the first range covering it). */
-  jumpTo: { index: number; seq: number } | null;
+  /** Scroll to (and, unless focus is false, focus) this MSR when seq changes (in `range` when it covers it, else the first range covering it). */
+  jumpTo: { index: number; seq: number; range?: number; focus?: boolean } | null;
   onFocusChange?(cell: { range: number; bit: number; index: number } | null): void;
 }

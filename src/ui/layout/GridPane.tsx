@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { usePerform } from '../actions/hooks';
 import { useAppStore, useStoreApi } from '../state/context';
 import { beginGesture, endGesture } from '../state/history';
@@ -30,9 +30,18 @@ export function GridPane() {
     return d && d.range < ranges.length ? d : null;
   }, [last, ranges.length]);
 
+  // After each fire, the grid scrolls to the cell that decided (the focus stays in the console).
+  const lastId = last?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per fired access
+  useEffect(() => {
+    if (!decided || lastId === undefined) return;
+    const r = ranges[decided.range];
+    store.getState().jump(((r.base >>> 0) + decided.bit) >>> 0, decided.range, false);
+  }, [lastId]);
+
   return (
     <section className="panel grid-pane" aria-labelledby="grid-heading">
-      <h2 id="grid-heading">Bitmap</h2>
+      <h2 id="grid-heading">Bitmap grid</h2>
       <Suspense fallback={<p className="muted">Loading the grid…</p>}>
         <BitmapGrid
           ranges={ranges}

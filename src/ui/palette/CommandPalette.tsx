@@ -1,8 +1,26 @@
 import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 'react';
-import { entryEnabled, filterEntries, paletteEntries, performById } from '../actions/dispatch';
+import { hex32, msrName } from '../../core/index';
+import { entryEnabled, filterEntries, type PaletteEntry, paletteEntries, performById } from '../actions/dispatch';
 import { formatShortcut } from '../actions/shortcuts';
 import { useAppStore, useStoreApi } from '../state/context';
+import { parseMsrText } from '../state/parse';
 import './palette.css';
+
+type Shown = PaletteEntry & { disabled: boolean };
+
+/** A query that names an MSR (IA32_EFER, efer, 0x10) offers to jump there on the grid, first. */
+function jumpEntry(query: string): Shown | null {
+  const p = parseMsrText(query);
+  if (!p.ok) return null;
+  const name = msrName(p.value);
+  return {
+    key: `jump:${p.value}`,
+    id: 'grid.jump',
+    label: `Jump to MSR ${hex32(p.value)}${name ? ` ${name}` : ''}`,
+    params: { index: p.value },
+    disabled: false,
+  };
+}
 
 /**
  * Every action by name: a modal dialog with a filter box (a combobox) over a listbox. Arrow keys move, Enter runs,
@@ -20,8 +38,17 @@ function PaletteDialog() {
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const id = useId();
-  const entries = useMemo(() => paletteEntries(store).filter((e) => entryEnabled(store, e)), [store]);
-  const shown = useMemo(() => filterEntries(entries, query), [entries, query]);
+  // every action is listed; the ones that cannot run now (Undo with nothing to undo) are marked and listed last
+  const entries = useMemo(
+    () => paletteEntries(store).map((e): Shown => ({ ...e, disabled: !entryEnabled(store, e) })),
+    [store],
+  );
+  const shown = useMemo(() => {
+    const matched = filterEntries(entries, query);
+    const jump = query.trim() ? jumpEntry(query) : null;
+    const ordered = [...matched.filter((e) => !e.disabled), ...matched.filter((e) => e.disabled)];
+    return jump ? [jump, ...ordered] : ordered;
+  }, [entries, query]);
   const current = Math.min(active, shown.length - 1);
 
   useEffect(() => {
@@ -37,7 +64,7 @@ function PaletteDialog() {
   const close = () => performById(store, 'palette.close');
   const runAt = (i: number) => {
     const e = shown[i];
-    if (!e) return;
+    if (!e || e.disabled) return;
     close();
     performById(store, e.id, e.params);
   };
@@ -97,11 +124,13 @@ function PaletteDialog() {
               role="option"
               tabIndex={-1}
               aria-selected={i === current}
-              className={i === current ? 'active' : undefined}
+              aria-disabled={e.disabled || undefined}
+              className={`${i === current ? 'active' : ''}${e.disabled ? ' disabled' : ''}`.trim() || undefined}
               onMouseMove={() => i !== current && setActive(i)}
               onClick={() => runAt(i)}
             >
               <span>{e.label}</span>
+              {e.disabled ? <span className="palette-note">not now</span> : null}
               {e.shortcut ? <kbd>{formatShortcut(e.shortcut)}</kbd> : null}
             </div>
           ))}

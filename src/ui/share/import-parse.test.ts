@@ -102,3 +102,11 @@ describe('what the Import dialog reads', () => {
     });
   });
 });
+
+describe('JSON syntax errors name the line and the column', () => {
+  it('points past the stray comma: line 4, column 1 of the text as pasted (its leading blank line counted)', () => {
+    const r = parseImportText('\n{\n"flags": 0,\n}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/^This is not valid JSON: line 4, column 1: /);
+  });
+});

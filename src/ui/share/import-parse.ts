@@ -4,7 +4,7 @@
  * the CLI writes them, or as `expect` on each step), or a share link. Every failure names its place.
  */
 import { InputError } from '../../core/errors';
-import { POLICY_FORMAT, policyFromJson } from '../../core/policy/policy-json';
+import { jsonErrorText, POLICY_FORMAT, policyFromJson } from '../../core/policy/policy-json';
 import type { FilterPolicy } from '../../core/policy/types';
 import { documentKind, SCENARIO_FORMAT } from '../../core/scenario/scenario-json';
 import type { PlaygroundDocument } from '../state/document';
@@ -67,14 +67,16 @@ function fromJsonValue(value: unknown): ImportResult {
 
 /** Reads pasted text or a file's text. Never throws and never changes anything. */
 export function parseImportText(text: string): ImportResult {
-  const t = text.replace(/^\uFEFF/, '').trim();
+  const body = text.replace(/^\uFEFF/, '');
+  const t = body.trim();
   if (t === '') return { ok: false, message: 'Nothing to import: paste JSON or a share link, or choose a file.' };
   if (t.startsWith('{') || t.startsWith('[') || t.startsWith('"')) {
     let value: unknown;
     try {
-      value = JSON.parse(t);
+      // the untrimmed text, so that the line and column are the ones in the user's file
+      value = JSON.parse(body);
     } catch (e) {
-      return { ok: false, message: `This is not valid JSON: ${e instanceof Error ? e.message : String(e)}` };
+      return { ok: false, message: `This is not valid JSON: ${jsonErrorText(body, e)}` };
     }
     return fromJsonValue(value);
   }

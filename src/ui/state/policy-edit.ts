@@ -22,11 +22,23 @@ export function updateRange(policy: FilterPolicy, i: number, patch: Partial<Filt
   return withRanges(policy, ranges);
 }
 
-/** A new range placed after the last one: READ|WRITE, one MSR, denied (its bit clear), as QEMU installs them. */
+/** How many MSRs a new range covers: one 8-byte word of bitmap, enough to paint on. */
+export const NEW_RANGE_MSRS = 64;
+
+/**
+ * A new range that continues after the last one (the highest end of any range, so that repeated adds never stack
+ * on each other): READ|WRITE, NEW_RANGE_MSRS MSRs, all denied (bits clear, as QEMU installs them).
+ */
 export function newRange(policy: FilterPolicy): FilterRange {
-  const last = policy.ranges[policy.ranges.length - 1];
-  const base = last ? Math.min((last.base + last.nmsrs) >>> 0, 0xffff_ffff) : 0;
-  return { flags: KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE, base, nmsrs: 1, bitmap: new Uint8Array(1) };
+  let end = 0;
+  for (const r of policy.ranges) end = Math.max(end, (r.base >>> 0) + (r.nmsrs >>> 0));
+  const base = Math.min(end, 0xffff_ffff - NEW_RANGE_MSRS + 1) >>> 0;
+  return {
+    flags: KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+    base,
+    nmsrs: NEW_RANGE_MSRS,
+    bitmap: new Uint8Array(bitmapBytesFor(NEW_RANGE_MSRS)),
+  };
 }
 
 export function addRange(policy: FilterPolicy, range: FilterRange = newRange(policy)): FilterPolicy {

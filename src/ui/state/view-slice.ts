@@ -47,9 +47,11 @@ export interface ViewFields {
   selection: GridSelection | null;
   zoom: number;
   focus: FocusedCell | null;
-  jumpTo: { index: number; seq: number } | null;
+  jumpTo: { index: number; seq: number; range?: number; focus?: boolean } | null;
   activePanel: PanelId;
   paletteOpen: boolean;
+  /** The `?` sheet of keyboard shortcuts. */
+  helpOpen: boolean;
   draft: ConsoleDraft;
   /** Why the draft could not be fired, shown next to the form. */
   draftError: string | null;
@@ -61,8 +63,8 @@ export interface ViewSlice extends ViewFields {
   setView(patch: Partial<ViewFields>): void;
   setDraft(patch: Partial<ConsoleDraft>): void;
   setZoom(zoom: number): void;
-  /** Asks the grid to scroll to and focus an MSR. */
-  jump(index: number): void;
+  /** Asks the grid to scroll to and focus an MSR (in ranges[range] when given and it covers the MSR). */
+  jump(index: number, range?: number, focus?: boolean): void;
 }
 
 export const clampZoom = (z: number) => Math.min(ZOOM_MAX, Math.max(ZOOM_MIN, Math.round(z)));
@@ -74,11 +76,20 @@ export const createViewSlice = (): SliceCreator<ViewSlice> => (set, get) => ({
   jumpTo: null,
   activePanel: 'explain',
   paletteOpen: false,
+  helpOpen: false,
   draft: { op: 'rdmsr', indexText: '0x35', valueText: '0x0', host: false },
   draftError: null,
   compare: { mode: 'policies', b: null, profileA: 'linux-5.10', profileB: NEWEST_PROFILE },
   setView: (patch) => set(patch),
   setDraft: (patch) => set({ draft: { ...get().draft, ...patch }, draftError: null }),
   setZoom: (zoom) => set({ zoom: clampZoom(zoom) }),
-  jump: (index) => set({ jumpTo: { index, seq: (get().jumpTo?.seq ?? 0) + 1 } }),
+  jump: (index, range, focus = true) =>
+    set({
+      jumpTo: {
+        index,
+        seq: (get().jumpTo?.seq ?? 0) + 1,
+        ...(range === undefined ? {} : { range }),
+        ...(focus ? {} : { focus: false }),
+      },
+    }),
 });
