@@ -19,17 +19,18 @@ describe('GuestConsole', () => {
     await user.click(screen.getByRole('button', { name: 'Fire' }));
     const entry = within(log())
       .getAllByRole('listitem')
-      .find((li) => li.className === 'log-access');
+      .find((li) => li.classList.contains('log-access'));
     if (!entry) throw new Error('no access in the log');
-    expect(within(entry).getByText('EPERM')).toBeInTheDocument();
+    // The verdict first: what the guest saw and where it came from; then the path, with the filter's EPERM.
+    expect(entry.querySelector('.badge.outcome')).toHaveTextContent('0x0000000000010001');
     expect(entry).toHaveTextContent('RDMSR 0x00000035');
-    expect(entry).toHaveTextContent('exit FILTER → VMM replies data 0x0000000000010001');
-    expect(entry).toHaveTextContent('value 0x0000000000010001');
-    expect(entry).toHaveTextContent('ranges[0] bit 0');
+    expect(entry).toHaveTextContent("The guest reads 0x0000000000010001, from the VMM's reply to the FILTER exit.");
+    expect(entry).toHaveTextContent('filter denied (ranges[0] bit 0)');
+    expect(entry).toHaveTextContent('decision: EPERM');
     const summary = within(entry).getByText(/^Trace/);
     await user.click(summary);
     expect(summary.closest('details')).toHaveAttribute('open');
-    expect(within(entry).getByText(/ranges\[0\] bit 0 \(MSR 0x00000035\) is 0 → denied/)).toBeVisible();
+    expect(summary.closest('details')).toHaveTextContent(/ranges\[0\] bit 0 \(MSR 0x00000035\) is 0 → denied/);
   });
 
   it('fires with Ctrl+Enter, and a WRMSR KVM refuses is a #GP', async () => {

@@ -36,7 +36,13 @@ describe('CommandPalette', () => {
     const box = screen.getByRole('combobox');
     expect(screen.queryByRole('option', { name: 'Undo' })).toBeNull();
     await user.type(box, 'theme');
-    await user.keyboard('{ArrowDown}{ArrowDown}');
+    const first = screen.getByRole('option', { selected: true }).textContent;
+    await user.keyboard('{ArrowDown}');
+    expect(screen.getByRole('option', { selected: true }).textContent).not.toBe(first);
+    await user.keyboard('{ArrowUp}');
+    expect(screen.getByRole('option', { selected: true }).textContent).toBe(first);
+    await user.type(box, ': l');
+    // The prefix match ranks first.
     expect(screen.getByRole('option', { selected: true })).toHaveTextContent('Theme: light');
     await user.keyboard('{Enter}');
     expect(store.getState().theme).toBe('light');
