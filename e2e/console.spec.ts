@@ -4,9 +4,10 @@ import { consolePanel, fire, openPlayground, openTrace, savedPanel, settingsPane
 test('Ctrl/Cmd+Enter fires; a denied read exits to the VMM, which answers it', async ({ page }) => {
   await openPlayground(page);
   const entry = await fire(page, { msr: '0x35', keyboard: true });
-  await expect(entry.locator('.badge')).toHaveText(/EPERM/);
-  await expect(entry).toContainText('exit FILTER → VMM replies data 0x0000000000010001');
-  await expect(entry).toContainText('value 0x0000000000010001');
+  await expect(entry.locator('.log-decision')).toHaveText(/EPERM/);
+  await expect(entry.getByRole('list', { name: 'Path' })).toContainText('exit FILTER');
+  await expect(entry.getByRole('list', { name: 'Path' })).toContainText('VMM data 0x0000000000010001');
+  await expect(entry.locator('.log-sentence')).toHaveText("The guest reads 0x0000000000010001, from the VMM's reply to the FILTER exit.");
   const trace = await openTrace(entry);
   await expect(trace.getByRole('listitem')).toHaveCount(5);
   await expect(trace).toContainText('KVM_EXIT_X86_RDMSR to user space, reason FILTER');
@@ -16,7 +17,7 @@ test('a write is seen by a later read on the same VM', async ({ page }) => {
   await openPlayground(page);
   await fire(page, { op: 'WRMSR', msr: 'MSR_LSTAR', value: '0xffffffff81000000' });
   const entry = await fire(page, { msr: 'LSTAR' });
-  await expect(entry).toContainText('value 0xffffffff81000000');
+  await expect(entry.locator('.log-sentence')).toHaveText('The guest reads 0xffffffff81000000, from KVM.');
 });
 
 test('the MSR field completes names from the catalogue and reports bad input', async ({ page }) => {

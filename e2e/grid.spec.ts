@@ -69,7 +69,8 @@ test('drag paints a run of cells, as one gesture, and the canvas shows it', asyn
 
 test('the keyboard moves, toggles and announces; the grid is one tab stop', async ({ page }) => {
   const grid = await openHarness(page, 'ranges=2&fill=deny&zoom=10');
-  await page.getByRole('button', { name: 'Go' }).focus();
+  // the grid follows the overview strip in tab order
+  await page.getByRole('button', { name: 'Collapse ranges[1]' }).focus();
   await page.keyboard.press('Tab');
   await expect(grid).toBeFocused();
   const live = page.getByTestId('msr-grid-live');
@@ -187,10 +188,13 @@ test('the decided cell is highlighted and hover names the MSR', async ({ page })
   const p = await cell(page, 0, 0x10);
   await page.mouse.move(p.x, p.y);
   await expect(page.getByTestId('msr-grid-status')).toContainText('MSR 0x00000010 IA32_TSC, range 0 bit 16, denied');
-  await expect(page.locator('.msr-grid-tooltip')).toHaveText('0x00000010 IA32_TSC');
+  await expect(page.locator('.msr-grid-tooltip')).toHaveText('0x00000010 IA32_TSC · denied · ranges[0] bit 16');
   await page.getByRole('button', { name: 'Mark 0x10 as decided' }).click();
   await expect(page.getByTestId('msr-grid-status')).toContainText('last access decided by MSR 0x00000010 IA32_TSC');
-  // the overlay draws a ring in --grid-decided around the cell
+  // marking the cell scrolls the grid to it: measure it again, then the overlay draws a ring in --grid-decided round it
+  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const q = await cell(page, 0, 0x10);
+  expect(q.visible).toBe(true);
   const ring = await page.evaluate(({ x, y }) => {
     const canvas = document.querySelector('canvas.msr-grid-overlay') as HTMLCanvasElement;
     const r = canvas.getBoundingClientRect();
@@ -198,7 +202,7 @@ test('the decided cell is highlighted and hover names the MSR', async ({ page })
     const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
     const d = ctx.getImageData(Math.round((x - r.left - 8 - 1.5) * s), Math.round((y - r.top) * s), 1, 1).data;
     return d[3];
-  }, p);
+  }, q);
   expect(ring).toBeGreaterThan(0);
 });
 

@@ -45,7 +45,7 @@ test('corrupt storage is ignored with a note and a console warning; the page wor
   await expect(note).toContainText('steps: expected an array, got 7');
   await expect(note).toContainText('msr-playground.document.unreadable');
   await expect(policyPanel(page).getByRole('status')).toHaveText(/accepts this policy/);
-  await expect(savedPanel(page)).toContainText('3 passed, 0 failed of 3');
+  await expect(savedPanel(page)).toContainText('4 passed, 0 failed of 4');
   expect(warnings.join('\n')).toMatch(/saved work in local storage could not be read/);
   expect(errors).toEqual([]);
   expect(await page.evaluate(() => localStorage.getItem('msr-playground.document.unreadable'))).toBe(

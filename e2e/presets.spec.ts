@@ -13,7 +13,7 @@ test('loading a preset replaces the document in one undoable step', async ({ pag
 
   // T2's step 2.1: WRMSR 0xc0000084 skips D3 (READ only) and is allowed by D4.
   const entry = await fire(page, { op: 'WRMSR', msr: '0xc0000084', value: '0' });
-  await expect(entry.locator('.badge')).toHaveText(/allow/);
+  await expect(entry.locator('.log-decision')).toHaveText(/allow/);
   const trace = await openTrace(entry);
   await expect(trace).toContainText('ranges[3] covers it but allows only READ: skipped');
   await expect(trace).toContainText('ranges[4] bit 132');
@@ -30,6 +30,6 @@ test('the allow-list preset switches to the allowlist-v4 profile and its limit',
   await expect(settingsPanel(page).getByLabel('Kernel profile')).toHaveValue('allowlist-v4');
   await expect(policyPanel(page)).toContainText('2 of 10, the limit of Allow-list series v4');
   const entry = await fire(page, { msr: '0x1b' });
-  await expect(entry.locator('.badge')).toHaveText(/EPERM/);
+  await expect(entry.locator('.log-decision')).toHaveText(/EPERM/);
   await expect(await openTrace(entry)).toContainText('the allow list denies it');
 });

@@ -7,13 +7,13 @@ test('RDMSR 0x802 under DEFAULT_DENY: denied by the allow list, exempt (x2APIC) 
   await policy.getByLabel('Default action').selectOption('DEFAULT_DENY');
   await settingsPanel(page).getByLabel('Kernel profile').selectOption('allowlist-v4');
   let entry = await fire(page, { msr: '0x802' });
-  await expect(entry.locator('.badge')).toHaveText(/EPERM/);
+  await expect(entry.locator('.log-decision')).toHaveText(/EPERM/);
   await expect(await openTrace(entry)).toContainText('no range covers it: the allow list denies it');
 
   await settingsPanel(page).getByLabel('Kernel profile').selectOption('linux-6.12');
   await expect(settingsPanel(page)).toContainText('What a current kernel does');
   entry = await fire(page, { msr: '0x802' });
-  await expect(entry.locator('.badge')).not.toHaveText(/EPERM/);
+  await expect(entry.locator('.log-decision')).not.toHaveText(/EPERM/);
   const trace = await openTrace(entry);
   await expect(trace).toContainText('x2APIC MSR (0x800-0x8ff): never filtered');
   await expect(resultsLog(page)).toContainText('new VM: Linux 6.12+ (newest)');
