@@ -64,7 +64,7 @@ export async function openTrace(entry: Locator): Promise<Locator> {
  * edits after a 300 ms pause), and returns the URL.
  */
 export async function shareLinkInAddressBar(page: Page, not?: string): Promise<string> {
-  await expect.poll(() => page.url()).toMatch(/#v2\.[A-Za-z0-9_-]+$/);
+  await expect.poll(() => page.url()).toMatch(/#v[23]\.[A-Za-z0-9_-]+$/);
   if (not !== undefined) await expect.poll(() => page.url()).not.toBe(not);
   let url = page.url();
   for (;;) {

@@ -12,6 +12,7 @@ export { InputError } from './errors';
 export { ExportError, policyToC, policyToRust } from './export/index';
 // Validate: would the profile's kernel accept the policy (KVM_X86_SET_MSR_FILTER)?
 export { type ValidationError, type ValidationResult, validatePolicy } from './filter/validate';
+export { compareHosts, type HostCompareRow, type HostComparison, hostFactDifferences } from './host/compare-hosts';
 export { parseJsonText, policyFromJson, policyToJson } from './policy/policy-json';
 export type { FilterPolicy, FilterRange } from './policy/types';
 // Kernel profiles and vCPU models.
@@ -27,7 +28,6 @@ export {
 } from './scenario/expect';
 export { resultsToJsonLines, stepResultToJson } from './scenario/results-jsonl';
 export type { AccessStepResult, ControlStepResult } from './scenario/run-scenario';
-
 // Run a scenario: the simulated vCPU, filter, KVM's emulation, user-space exits and the VMM's replies.
 export { isControlResult, runScenario, type ScenarioRun, type StepResult } from './scenario/run-scenario';
 export {

@@ -4,6 +4,7 @@
  * than nmsrs, trailing zero bytes, mostly-ones bitmaps, strings with lone surrogates.
  */
 import fc from 'fast-check';
+import { HOST_MODEL_IDS } from '../host/host-models';
 import type { FilterPolicy, FilterRange } from '../policy/types';
 import { PROFILE_IDS } from '../profiles/profiles';
 import type { Scenario, Step, VmmReply } from '../scenario/types';
@@ -113,6 +114,7 @@ export const arbScenario: fc.Arbitrary<Scenario> = fc.record(
     name: arbText,
     profile: fc.constantFrom(...PROFILE_IDS),
     vcpu: fc.constantFrom(...VCPU_MODEL_IDS),
+    hostModel: fc.constantFrom(...HOST_MODEL_IDS),
     exits: fc.option(fc.oneof(fc.constantFrom(0n, 4n, 7n, 8n), arbU64), { nil: null }),
     ignoreMsrs: fc.boolean(),
     vmm: fc.record({ read: arbReply, write: arbReply }),

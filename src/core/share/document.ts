@@ -78,6 +78,7 @@ export function normalizeShareDocument(doc: ShareDocument): ShareDocument {
     steps: s.steps.map(normalizeStep),
   };
   if (s.name !== undefined) scenario.name = wellFormed(s.name);
+  if (s.hostModel !== undefined) scenario.hostModel = s.hostModel;
   const out: ShareDocument = { scenario };
   if (doc.expectations !== undefined) out.expectations = [...doc.expectations];
   return out;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HOST_MODEL_IDS } from '../host/host-models';
 import type { FilterRange } from '../policy/types';
 import { PRESETS } from '../presets';
 import { PROFILE_IDS } from '../profiles/profiles';
@@ -16,10 +17,9 @@ import {
   decodeShareLink,
   encodeShareFragment,
   SHARE_LINK_LIMITS,
-  SHARE_LINK_VERSION,
   shareUrl,
 } from './share-link';
-import { encodeV1, V1_PROFILES, V1_VCPUS } from './v1';
+import { encodeV1, V1_PROFILES, V1_VCPUS, V3_HOSTS } from './v1';
 
 const bare = (over: Partial<Scenario> = {}): Scenario => ({
   profile: 'linux-6.12',
@@ -167,7 +167,7 @@ describe('share link round trip', () => {
   it('accepts the fragment with or without #, inside a full URL, and split over lines', () => {
     const doc: ShareDocument = { scenario: PRESETS[0].scenario };
     const fragment = encodeShareFragment(doc);
-    expect(fragment.startsWith(`v${SHARE_LINK_VERSION}.`)).toBe(true);
+    expect(fragment.startsWith('v2.')).toBe(true);
     expect(decodeShareFragment(`#${fragment}`)).toStrictEqual(doc);
     const url = shareUrl('https://example.org/play/?x=1#old', doc);
     expect(url).toBe(`https://example.org/play/?x=1#${fragment}`);
@@ -380,6 +380,30 @@ describe('golden links (v2, frozen: v1 body + the preset dictionary)', () => {
   });
 });
 
+describe('golden links (v3, frozen: v2 + the host model)', () => {
+  const qemu = PRESETS.find((p) => p.id === 'qemu-default')?.scenario as Scenario;
+  it('a document that names a host is written as v3; one that names none stays v2, byte for byte', () => {
+    const named = encodeShareFragment({ scenario: { ...qemu, hostModel: 'pvm-intel' } });
+    expect(named).toBe('v3.y2JhxCP_0hYA');
+    expect(decodeShareFragment(named).scenario.hostModel).toBe('pvm-intel');
+    const unnamed = encodeShareFragment({ scenario: qemu });
+    expect(unnamed.startsWith('v2.')).toBe(true);
+    expect(decodeShareFragment(unnamed).scenario.hostModel).toBeUndefined();
+  });
+  it('every host model round-trips, and the v3 table holds every host the engine knows', () => {
+    for (const h of HOST_MODEL_IDS) {
+      expect(V3_HOSTS).toContain(h);
+      const doc: ShareDocument = { scenario: { ...qemu, hostModel: h } };
+      expect(decodeShareFragment(encodeShareFragment(doc)).scenario.hostModel).toBe(h);
+    }
+  });
+  it('a v2 link cannot carry the host flag: its decoder refuses it as damaged', () => {
+    const v3 = encodeShareFragment({ scenario: { ...qemu, hostModel: 'svm' } });
+    const e = errorOf(() => decodeShareFragment(`v2.${v3.slice(3)}`));
+    expect(e.kind).toBe('corrupt');
+  });
+});
+
 describe('bad links give a ShareLinkError that says what is wrong', () => {
   // A document the dictionary does not hold, so that its link is long enough to cut and damage.
   const custom = PRESETS[1].scenario;
@@ -412,7 +436,7 @@ describe('bad links give a ShareLinkError that says what is wrong', () => {
   });
 
   it('unknown version', () => {
-    const e = errorOf(() => decodeShareFragment(`v3.${good.slice(3)}`));
+    const e = errorOf(() => decodeShareFragment(`v4.${good.slice(3)}`));
     expect(e.kind).toBe('unknown-version');
     expect(e.message).toMatch(/newer version/);
     expect(errorOf(() => decodeShareFragment('v0.AAAA')).kind).toBe('unknown-version');

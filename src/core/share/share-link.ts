@@ -18,11 +18,16 @@ import { ShareLinkError } from './errors';
 import { SHARE_LINK_LIMITS } from './limits';
 import { decodeV1, encodeV1, UnencodableError } from './v1';
 import { decodeV2, encodeV2, V2_DICTIONARY } from './v2';
+import { decodeV3, encodeV3 } from './v3';
 
 export { SHARE_LINK_LIMITS } from './limits';
 
-/** The version new links are written with. */
-export const SHARE_LINK_VERSION = 2;
+/** The newest version this build writes: v3 for a document that names a host model, else v2 (the same bytes as before). */
+export const SHARE_LINK_VERSION = 3;
+
+function versionFor(doc: ShareDocument): number {
+  return doc.scenario.hostModel !== undefined ? 3 : 2;
+}
 
 /** Where `shareUrl` points when no base is given (the dev server; the UI passes its own location). */
 export const DEFAULT_SHARE_BASE = 'http://127.0.0.1:5173/';
@@ -41,6 +46,7 @@ interface Codec {
 const CODECS: Readonly<Record<number, Codec>> = Object.freeze({
   1: { encode: encodeV1, decode: decodeV1 },
   2: { encode: encodeV2, decode: decodeV2, dictionary: V2_DICTIONARY },
+  3: { encode: encodeV3, decode: decodeV3, dictionary: V2_DICTIONARY },
 });
 const DECODERS = CODECS;
 
@@ -59,9 +65,10 @@ function preview(s: string): string {
  * document cannot be a link: a value out of range (a base past 32 bits), or more than SHARE_LINK_LIMITS allows.
  */
 export function encodeShareFragment(doc: ShareDocument): string {
+  const version = versionFor(doc);
   let body: Uint8Array;
   try {
-    body = CODECS[SHARE_LINK_VERSION].encode(doc);
+    body = CODECS[version].encode(doc);
   } catch (e) {
     if (e instanceof UnencodableError) {
       throw new ShareLinkError(
@@ -80,7 +87,7 @@ export function encodeShareFragment(doc: ShareDocument): string {
         `${formatBytes(SHARE_LINK_LIMITS.maxInflatedBytes)}); export it as JSON instead.`,
     );
   }
-  const fragment = `v${SHARE_LINK_VERSION}.${base64urlEncode(deflateRaw(body, CODECS[SHARE_LINK_VERSION].dictionary))}`;
+  const fragment = `v${version}.${base64urlEncode(deflateRaw(body, CODECS[version].dictionary))}`;
   if (fragment.length > SHARE_LINK_LIMITS.maxFragmentChars) {
     throw new ShareLinkError(
       'unencodable',

@@ -6,8 +6,10 @@
  * bytes. The whole body is followed by the low 16 bits of its CRC-32 (little endian), then raw-deflated.
  *
  *   doc flags         name 1, exits 2, ignoreMsrs 4, filter 8, expectations 16, vmm replies 32
+ *                     (v3 only: host model 64)
  *   profile           index into V1_PROFILES (append-only)
  *   vcpu              index into V1_VCPUS (append-only)
+ *   [host]            v3 only: index into V3_HOSTS (append-only)
  *   [exits]           u64 KVM_CAP_X86_USER_SPACE_MSR mask
  *   [vmm]             reply read, reply write        reply: 0 = error, 1 = data then u64
  *   [name]            string
@@ -27,6 +29,7 @@
  *   set-filter: hasFilter 4; then [policy header]
  *   set-exits: then the u64 mask
  */
+import type { HostModelId } from '../host/host-models';
 import type { FilterPolicy, FilterRange } from '../policy/types';
 import type { ProfileId } from '../profiles/types';
 import type { Scenario, Step, VmmReply } from '../scenario/types';
@@ -45,6 +48,8 @@ export const V1_PROFILES: readonly ProfileId[] = [
 ];
 /** Append-only: the index is what links store. */
 export const V1_VCPUS: readonly VcpuModelId[] = ['bare', 'linux64'];
+/** Append-only: the index is what v3 links store. */
+export const V3_HOSTS: readonly HostModelId[] = ['pvm-amd', 'pvm-intel', 'svm', 'vmx'];
 const V1_EXPECTATIONS: readonly Expectation[] = [null, 'allow', 'eperm', 'gp'];
 
 const DOC_NAME = 1;
@@ -54,6 +59,16 @@ const DOC_FILTER = 8;
 const DOC_EXPECTATIONS = 16;
 const DOC_VMM = 32;
 const DOC_KNOWN = 63;
+const DOC_HOST = 64;
+
+/**
+ * What a version adds to the v1 layout. v1 and v2 have nothing (their bytes never change); v3 adds the host model
+ * (doc flag 64 and its index after the vCPU model).
+ */
+export interface LayoutExtensions {
+  hostModel: boolean;
+}
+const V1_LAYOUT: LayoutExtensions = { hostModel: false };
 
 const OP_RDMSR = 0;
 const OP_WRMSR = 1;
@@ -205,7 +220,7 @@ function isDefaultVmm(s: Scenario): boolean {
 }
 
 /** The v1 body of a document, with its checksum; not yet compressed. Throws UnencodableError. */
-export function encodeV1(doc: ShareDocument): Uint8Array {
+export function encodeV1(doc: ShareDocument, layout: LayoutExtensions = V1_LAYOUT): Uint8Array {
   const s = doc.scenario;
   const e = new Encoder();
   const profile = V1_PROFILES.indexOf(s.profile);
@@ -219,9 +234,17 @@ export function encodeV1(doc: ShareDocument): Uint8Array {
   if (s.filter) flags |= DOC_FILTER;
   if (doc.expectations !== undefined) flags |= DOC_EXPECTATIONS;
   if (!isDefaultVmm(s)) flags |= DOC_VMM;
+  let host = -1;
+  if (s.hostModel !== undefined) {
+    if (!layout.hostModel) throw new UnencodableError('hostModel', 'this link version has no host model');
+    host = V3_HOSTS.indexOf(s.hostModel);
+    if (host < 0) throw new UnencodableError('hostModel', `unknown host model ${JSON.stringify(s.hostModel)}`);
+    flags |= DOC_HOST;
+  }
   e.w.uint(flags);
   e.w.uint(profile);
   e.w.uint(vcpu);
+  if (host >= 0) e.w.uint(host);
   if (s.exits !== null) e.w.big(checkU64(s.exits, 'exits'));
   if (flags & DOC_VMM) {
     e.reply(s.vmm.read, 'vmm.read');
@@ -363,7 +386,7 @@ class Decoder {
 }
 
 /** Decodes a v1 body (checksum included). Throws BinaryFormatError. */
-export function decodeV1(raw: Uint8Array): ShareDocument {
+export function decodeV1(raw: Uint8Array, layout: LayoutExtensions = V1_LAYOUT): ShareDocument {
   if (raw.length < 3) throw new BinaryFormatError('eof', 'is too short to hold a document');
   const body = raw.subarray(0, raw.length - 2);
   const crc = crc32(body);
@@ -372,9 +395,10 @@ export function decodeV1(raw: Uint8Array): ShareDocument {
   }
   const r = new ByteReader(body);
   const d = new Decoder(r);
-  const flags = r.uint('document flags', DOC_KNOWN);
+  const flags = r.uint('document flags', layout.hostModel ? DOC_KNOWN | DOC_HOST : DOC_KNOWN);
   const profile = V1_PROFILES[r.uint('profile', V1_PROFILES.length - 1)];
   const vcpu = V1_VCPUS[r.uint('vCPU model', V1_VCPUS.length - 1)];
+  const hostModel = flags & DOC_HOST ? V3_HOSTS[r.uint('host model', V3_HOSTS.length - 1)] : undefined;
   const exits = flags & DOC_EXITS ? r.big('exit mask') : null;
   const vmm =
     flags & DOC_VMM
@@ -407,5 +431,6 @@ export function decodeV1(raw: Uint8Array): ShareDocument {
     steps,
   };
   if (name !== undefined) scenario.name = name;
+  if (hostModel !== undefined) scenario.hostModel = hostModel;
   return expectations === undefined ? { scenario } : { scenario, expectations };
 }

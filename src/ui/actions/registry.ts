@@ -4,6 +4,9 @@ import {
   type ExitReason,
   type FilterPolicy,
   getProfile,
+  HOST_MODEL_IDS,
+  HOST_MODELS,
+  type HostModelId,
   KVM_MSR_FILTER_DEFAULT_DENY,
   msrName,
   PROFILE_IDS,
@@ -335,6 +338,13 @@ export const ACTIONS = {
     undo: 'records',
     perform: (store, { vcpu }) => st(store).updateDoc((d) => ({ ...d, vcpu })),
   }),
+  'settings.host': define<{ hostModel: HostModelId }>({
+    label: 'Switch the host model',
+    undo: 'records',
+    palette: () =>
+      HOST_MODEL_IDS.map((id) => ({ label: `Host model: ${HOST_MODELS[id].label}`, params: { hostModel: id } })),
+    perform: (store, { hostModel }) => st(store).updateDoc((d) => ({ ...d, hostModel })),
+  }),
   'settings.exit': define<{ reason: ExitReason; on: boolean }>({
     label: 'Enable or disable a user-space exit reason',
     undo: 'records',
@@ -413,6 +423,7 @@ export const ACTIONS = {
     palette: () => [
       { label: 'Compare: two policies (current vs B)', params: { compare: { mode: 'policies' } } },
       { label: 'Compare: one policy under two kernel profiles', params: { compare: { mode: 'profiles' } } },
+      { label: 'Compare: the saved accesses on two hosts', params: { compare: { mode: 'hosts' } } },
     ],
     perform: (store, { compare }) =>
       st(store).setView({ activePanel: 'compare', compare: { ...st(store).compare, ...compare } }),

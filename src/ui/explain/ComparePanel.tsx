@@ -13,6 +13,7 @@ import { usePerform } from '../actions/hooks';
 import { PRESETS } from '../presets';
 import { useAppStore } from '../state/context';
 import { DifferenceTable } from './DifferenceTable';
+import { HostCompare } from './HostCompare';
 
 function SideStatus({ name, label, view }: { name: string; label: string; view: EffectiveView }) {
   return (
@@ -83,7 +84,17 @@ export function ComparePanel() {
           />
           one policy under two kernel profiles
         </label>
+        <label>
+          <input
+            type="radio"
+            name="compare-mode"
+            checked={compare.mode === 'hosts'}
+            onChange={() => setCompare({ mode: 'hosts' })}
+          />
+          the saved accesses on two hosts
+        </label>
       </fieldset>
+      {compare.mode === 'hosts' ? <HostCompare hostA={compare.hostA} hostB={compare.hostB} /> : null}
       {compare.mode === 'policies' ? (
         <div className="compare-controls">
           <ActionButton action="compare.snapshot">Snapshot current policy as B</ActionButton>

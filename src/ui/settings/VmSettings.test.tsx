@@ -14,6 +14,34 @@ const x2apicDoc = () =>
   });
 
 describe('VmSettings', () => {
+  it('chooses the host model: the saved accesses re-run on it, the hint says how we know it, undo puts it back', async () => {
+    const doc = scenarioToDocument({
+      vcpu: 'linux64',
+      steps: [{ op: 'wrmsr', index: '0xc0000082', value: '0x0000800000000000', expect: 'gp' }],
+    });
+    const { store, user } = renderWithStore(
+      <>
+        <VmSettings />
+        <SavedAccesses />
+      </>,
+      doc,
+    );
+    const saved = screen.getByRole('region', { name: 'Saved accesses' });
+    const host = screen.getByLabelText('Host model');
+    expect(host).toHaveValue('pvm-amd');
+    expect(within(saved).getByText('1 passed, 0 failed of 1')).toBeInTheDocument();
+    expect(screen.getByText(/measured: Linux 6\.18\.44 with kvm_pvm on AMD EPYC/)).toBeInTheDocument();
+    // LA57: the 57-bit canonical LSTAR is accepted on the Intel PVM host, so the #GP the test expects is gone
+    await user.selectOptions(host, 'pvm-intel');
+    expect(store.getState().doc.hostModel).toBe('pvm-intel');
+    expect(within(saved).getByText('0 passed, 1 failed of 1')).toBeInTheDocument();
+    await user.selectOptions(host, 'vmx');
+    expect(screen.getByText(/^Not measured on a real kernel of this kind:/)).toBeInTheDocument();
+    store.temporal.getState().undo();
+    store.temporal.getState().undo();
+    expect(store.getState().doc.hostModel).toBeUndefined();
+  });
+
   it("shows the profile's label and summary", () => {
     renderWithStore(<VmSettings />);
     expect(screen.getByLabelText('Kernel profile')).toHaveDisplayValue('Linux 6.12+ (newest)');

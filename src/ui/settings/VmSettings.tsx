@@ -1,9 +1,14 @@
 import {
+  DEFAULT_HOST_MODEL,
   EXIT_REASON_BIT,
   EXIT_REASONS,
   type ExitReason,
+  getHostModel,
   getProfile,
   getVcpuModel,
+  HOST_MODEL_IDS,
+  HOST_MODELS,
+  type HostModelId,
   PROFILE_IDS,
   PROFILES,
   type ProfileId,
@@ -26,12 +31,14 @@ const EXIT_LABEL: Record<ExitReason, string> = {
 export function VmSettings() {
   const profileId = useAppStore((s) => s.doc.profile);
   const vcpu = useAppStore((s) => s.doc.vcpu);
+  const hostId = useAppStore((s) => s.doc.hostModel ?? DEFAULT_HOST_MODEL);
   const exits = useAppStore((s) => s.doc.exits);
   const ignoreMsrs = useAppStore((s) => s.doc.ignoreMsrs);
   const vmm = useAppStore((s) => s.doc.vmm);
   const run = usePerform();
   const profile = getProfile(profileId);
   const model = getVcpuModel(vcpu);
+  const host = getHostModel(hostId);
   const mask = exits ?? 0n;
   const otherBits = mask & ~7n;
   return (
@@ -71,6 +78,25 @@ export function VmSettings() {
         </select>
         <p id="vm-vcpu-summary" className="field-hint">
           {model.description}
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="vm-host">Host model</label>
+        <select
+          id="vm-host"
+          value={hostId}
+          aria-describedby="vm-host-summary"
+          onChange={(e) => run('settings.host', { hostModel: e.target.value as HostModelId })}
+        >
+          {HOST_MODEL_IDS.map((id) => (
+            <option key={id} value={id}>
+              {HOST_MODELS[id].label}
+            </option>
+          ))}
+        </select>
+        <p id="vm-host-summary" className={`field-hint host-provenance host-${host.provenance.kind}`}>
+          {host.provenance.kind === 'measured' ? '' : 'Not measured on a real kernel of this kind: '}
+          {host.provenance.text}
         </p>
       </div>
       <fieldset>

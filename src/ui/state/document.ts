@@ -2,6 +2,7 @@ import {
   type Decision,
   EMPTY_POLICY,
   type FilterPolicy,
+  type HostModelId,
   InputError,
   NEWEST_PROFILE,
   type ProfileId,
@@ -37,6 +38,8 @@ export interface PlaygroundDocument {
   policy: FilterPolicy;
   profile: ProfileId;
   vcpu: VcpuModelId;
+  /** The host KVM runs on (backend, vendor, address width); absent: DEFAULT_HOST_MODEL, as in a scenario. */
+  hostModel?: HostModelId;
   /** The KVM_CAP_X86_USER_SPACE_MSR reason mask; null: the capability is not enabled. */
   exits: bigint | null;
   ignoreMsrs: boolean;
@@ -85,6 +88,7 @@ export function documentToCoreScenario(doc: PlaygroundDocument): Scenario {
     steps: savedToSteps(doc.saved),
   };
   if (doc.name !== undefined) s.name = doc.name;
+  if (doc.hostModel !== undefined) s.hostModel = doc.hostModel;
   return s;
 }
 
@@ -143,6 +147,7 @@ export function coreScenarioToDocument(
     saved,
   };
   if (s.name !== undefined) doc.name = s.name;
+  if (s.hostModel !== undefined) doc.hostModel = s.hostModel;
   return doc;
 }
 

@@ -1,4 +1,4 @@
-import { type FilterPolicy, NEWEST_PROFILE, type ProfileId } from '../../core/index';
+import { type FilterPolicy, type HostModelId, NEWEST_PROFILE, type ProfileId } from '../../core/index';
 import type { SliceCreator } from './types';
 
 /** Bits [from, to) of policy.ranges[range] (the bitmap grid's selection). */
@@ -32,11 +32,14 @@ export interface ConsoleDraft {
 
 /** The A/B comparison: the current policy against policy B, or the current policy under two profiles. */
 export interface CompareState {
-  mode: 'policies' | 'profiles';
+  mode: 'policies' | 'profiles' | 'hosts';
   /** Policy B (mode `policies`), with where it came from. */
   b: { label: string; policy: FilterPolicy } | null;
   profileA: ProfileId;
   profileB: ProfileId;
+  /** The two host models of mode `hosts`. */
+  hostA: HostModelId;
+  hostB: HostModelId;
 }
 
 export const ZOOM_MIN = 2;
@@ -79,7 +82,14 @@ export const createViewSlice = (): SliceCreator<ViewSlice> => (set, get) => ({
   helpOpen: false,
   draft: { op: 'rdmsr', indexText: '0x35', valueText: '0x0', host: false },
   draftError: null,
-  compare: { mode: 'policies', b: null, profileA: 'linux-5.10', profileB: NEWEST_PROFILE },
+  compare: {
+    mode: 'policies',
+    b: null,
+    profileA: 'linux-5.10',
+    profileB: NEWEST_PROFILE,
+    hostA: 'pvm-amd',
+    hostB: 'svm',
+  },
   setView: (patch) => set(patch),
   setDraft: (patch) => set({ draft: { ...get().draft, ...patch }, draftError: null }),
   setZoom: (zoom) => set({ zoom: clampZoom(zoom) }),
