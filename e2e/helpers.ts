@@ -1,10 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** Opens the playground with a clean local storage (the default document: the QEMU preset). */
-export async function openPlayground(page: Page) {
+/**
+ * Opens the playground with a clean local storage (the default document: the QEMU preset); with `kvmToken`, from the
+ * URL the server prints (`/?token=…`), which the real-KVM endpoint needs.
+ */
+export async function openPlayground(page: Page, opts: { kvmToken?: string } = {}) {
   await page.goto('/');
   await page.evaluate(() => localStorage.clear());
-  await page.goto('/');
+  await page.goto(opts.kvmToken === undefined ? '/' : `/?token=${encodeURIComponent(opts.kvmToken)}`);
   await expect(page.getByRole('heading', { name: 'MSR Filter Playground' })).toBeVisible();
 }
 
