@@ -270,7 +270,7 @@ describe('the KVM endpoint, called with mock request objects', () => {
     expect(() => createKvmMiddleware(async () => fakeDeps(), 'short')).toThrow(/at least 16 characters/);
   });
 
-  it('503 when this machine has no usable KVM, 504 on a timeout, 500 on a helper failure', async () => {
+  it('503 when this machine has no usable KVM, 504 on a timeout, 500 on a helper failure, 422 when refused', async () => {
     const cases: [EndpointDeps, number, RegExp][] = [
       [
         fakeDeps({ availability: async () => ({ ...up, available: false, reason: 'no /dev/kvm' }) }),
@@ -303,6 +303,15 @@ describe('the KVM endpoint, called with mock request objects', () => {
         }),
         500,
         /helper failed/,
+      ],
+      [
+        fakeDeps({
+          run: async () => {
+            throw new CliExit(2, 'msrfilter: --kvm: the scenario is refused at steps[1] (`rdmsr 0x10 error`): …');
+          },
+        }),
+        422,
+        /the scenario is refused at steps\[1\]/,
       ],
     ];
     for (const [deps, status, message] of cases) {

@@ -157,6 +157,7 @@ export function createKvmMiddleware(load: () => Promise<EndpointDeps>, token: st
       const code = (e as { code?: unknown }).code;
       const message = (e as Error).message;
       if (code === 3) return fail(res, 503, message);
+      if (code === 2) return fail(res, 422, message); // the helper refused the scenario (it wrote over its code)
       if (/did not finish within/.test(message)) return fail(res, 504, message);
       return fail(res, 500, message);
     } finally {
