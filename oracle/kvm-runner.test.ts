@@ -244,7 +244,10 @@ describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, 
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    const sim = runScenario(scenarioFromJson(JSON.parse(text)), false).steps;
+    const sim = resultsToJsonLines(runScenario(scenarioFromJson(JSON.parse(text)), false).steps)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(kernel.map((k) => [k.decision, k.result])).toEqual(sim.map((x) => [x.decision, x.result]));
     expect(kernel[3].value).toBe('0x0000000000100001');
   });
