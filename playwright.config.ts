@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { E2E_KVM_TOKEN } from './e2e/token';
 
 // E2E_PORT lets several clones run their journeys side by side without sharing one preview server.
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -34,6 +35,8 @@ export default defineConfig({
   webServer: {
     command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     url: base,
+    // A fixed token for the real-KVM endpoint, so that the journeys can open the page with it (e2e/token.ts).
+    env: { MSRFILTER_TOKEN: E2E_KVM_TOKEN },
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },

@@ -1,10 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { kvmPlugin } from './oracle/vite-kvm-plugin.ts';
+import { securityHeadersPlugin } from './src/node/security-headers.ts';
 
 export default defineConfig({
-  // kvmPlugin: POST /api/kvm/run and GET /api/kvm/status on `vite` and `vite preview` (loopback only).
-  plugins: [react(), kvmPlugin()],
+  // kvmPlugin: POST /api/kvm/run and GET /api/kvm/status on `vite` and `vite preview` (the server's token, loopback).
+  // securityHeadersPlugin: the CSP (no inline script, frame-ancestors 'none') and X-Frame-Options on both servers,
+  // and the CSP as a <meta> in the built index.html.
+  plugins: [securityHeadersPlugin(), react(), kvmPlugin()],
   base: './',
   server: { port: 5173, strictPort: true, host: '127.0.0.1' },
   preview: { port: 4173, strictPort: true, host: '127.0.0.1' },

@@ -4,9 +4,10 @@ import { storedText } from '../src/ui/share/storage';
 
 /**
  * Opens the playground on the QEMU preset, kept in an otherwise clean local storage (as a returning visitor who
- * left it there would). A first visit, with nothing kept, opens the first-visit document instead: openFirstVisit.
+ * left it there would); with `kvmToken`, from the URL the server prints (`/?token=…`), which the real-KVM endpoint
+ * needs. A first visit, with nothing kept, opens the first-visit document instead: openFirstVisit.
  */
-export async function openPlayground(page: Page) {
+export async function openPlayground(page: Page, opts: { kvmToken?: string } = {}) {
   const qemu = getPreset('qemu-default')?.build();
   if (!qemu) throw new Error('no QEMU preset');
   const kept = storedText(qemu);
@@ -15,7 +16,7 @@ export async function openPlayground(page: Page) {
     localStorage.clear();
     localStorage.setItem('msr-playground.document', text);
   }, kept);
-  await page.goto('/');
+  await page.goto(opts.kvmToken === undefined ? '/' : `/?token=${encodeURIComponent(opts.kvmToken)}`);
   await expect(page.getByRole('heading', { name: 'MSR Filter Playground' })).toBeVisible();
 }
 

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { openPlayground, savedPanel } from './helpers';
+import { E2E_KVM_TOKEN } from './token';
 
 test("the saved accesses really run on this machine's /dev/kvm, beside the simulated results", async ({ page }) => {
   test.skip(!existsSync('/dev/kvm'), 'this machine has no /dev/kvm');
-  await openPlayground(page);
+  await openPlayground(page, { kvmToken: E2E_KVM_TOKEN });
+  // The page keeps the token for this tab and takes it out of the address bar.
+  await expect.poll(() => page.url()).not.toContain('token=');
   await expect(savedPanel(page)).toContainText('3 passed, 0 failed of 3');
   await page.getByRole('tab', { name: 'Simulator vs KVM' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Simulator vs KVM' });
@@ -26,4 +29,13 @@ test("the saved accesses really run on this machine's /dev/kvm, beside the simul
   await expect(table).toBeHidden();
   await run.click();
   await expect(panel.getByRole('status')).toHaveText('2 of 2 steps agree', { timeout: 30_000 });
+});
+
+test('a page opened without the server token is refused by the endpoint, and says so plainly', async ({ page }) => {
+  await openPlayground(page);
+  await page.getByRole('tab', { name: 'Simulator vs KVM' }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Simulator vs KVM' });
+  await expect(panel).toContainText('The local server refused this page (403: missing or wrong token');
+  await expect(panel).toContainText('the one ending in ?token=');
+  await expect(panel.getByRole('button', { name: "Run on this machine's KVM" })).toBeDisabled();
 });

@@ -6,8 +6,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliExit } from '../src/cli/main';
 import { parseJsonText, resultsToJsonLines, runScenario, scenarioFromJson } from '../src/core/index';
 import type { Availability } from './helper-process';
-import { createKvmMiddleware, type EndpointDeps, isLoopback, MAX_BODY_BYTES } from './kvm-endpoint';
-import { kvmPlugin } from './vite-kvm-plugin';
+import {
+  createKvmMiddleware,
+  type EndpointDeps,
+  isLoopback,
+  loopbackHost,
+  MAX_BODY_BYTES,
+  TOKEN_HEADER,
+} from './kvm-endpoint';
+import { kvmPlugin, serverToken, withToken } from './vite-kvm-plugin';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const AUTH = { [TOKEN_HEADER]: TOKEN };
 
 const up: Availability = { available: true, kernel: 'Linux 6.18.44-test' };
 const ONE_STEP = { steps: [{ op: 'rdmsr', index: '0x10' }] };
@@ -25,7 +35,7 @@ function fakeDeps(over: Partial<EndpointDeps> = {}): EndpointDeps {
 }
 
 async function listen(deps: EndpointDeps): Promise<{ server: Server; base: string }> {
-  const mw = createKvmMiddleware(async () => deps);
+  const mw = createKvmMiddleware(async () => deps, TOKEN);
   const server = createServer((req, res) =>
     mw(req, res, () => {
       res.writeHead(404);
@@ -37,7 +47,9 @@ async function listen(deps: EndpointDeps): Promise<{ server: Server; base: strin
 }
 
 const post = (base: string, body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
-  fetch(`${base}/api/kvm/run`, { method: 'POST', body, headers });
+  fetch(`${base}/api/kvm/run`, { method: 'POST', body, headers: { ...AUTH, ...headers } });
+const get = (base: string, path = '/api/kvm/status', headers: Record<string, string> = AUTH) =>
+  fetch(`${base}${path}`, { headers });
 
 describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', () => {
   let base = '';
@@ -49,7 +61,7 @@ describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', ()
   afterAll(() => server.close());
 
   it('GET /api/kvm/status says whether KVM can run and which kernel', async () => {
-    const r = await fetch(`${base}/api/kvm/status`);
+    const r = await get(base);
     expect(r.status).toBe(200);
     expect(await r.json()).toEqual({ available: true, kernel: 'Linux 6.18.44-test' });
   });
@@ -95,7 +107,7 @@ describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', ()
   it('stops reading a chunked body past 256 KB', async () => {
     const { hostname, port } = new URL(base);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ hostname, port, path: '/api/kvm/run', method: 'POST' }, (res) => {
+      const req = request({ hostname, port, path: '/api/kvm/run', method: 'POST', headers: AUTH }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
@@ -110,13 +122,88 @@ describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', ()
   });
 
   it('refuses other methods and cross-origin requests', async () => {
-    expect((await fetch(`${base}/api/kvm/run`)).status).toBe(405);
-    expect((await fetch(`${base}/api/kvm/status`, { method: 'POST' })).status).toBe(405);
+    expect((await get(base, '/api/kvm/run')).status).toBe(405);
+    expect((await fetch(`${base}/api/kvm/status`, { method: 'POST', headers: AUTH })).status).toBe(405);
     const foreign = await post(base, JSON.stringify(ONE_STEP), {
       'Content-Type': 'application/json',
       Origin: 'http://evil.example',
     });
     expect(foreign.status).toBe(403);
+  });
+
+  it('refuses a request without the token, or with a wrong one, with 403 and a JSON error that says what to do', async () => {
+    run.mockClear();
+    const cases: [string, Record<string, string>][] = [
+      ['no token', {}],
+      ['an empty token', { [TOKEN_HEADER]: '' }],
+      ['a wrong token', { [TOKEN_HEADER]: `${TOKEN.slice(0, -1)}X` }],
+      ['a longer token', { [TOKEN_HEADER]: `${TOKEN}0` }],
+      ['the token in another header', { Authorization: `Bearer ${TOKEN}` }],
+    ];
+    for (const [what, headers] of cases) {
+      for (const r of [
+        await get(base, '/api/kvm/status', headers),
+        await fetch(`${base}/api/kvm/run`, {
+          method: 'POST',
+          body: JSON.stringify(ONE_STEP),
+          headers: { 'Content-Type': 'application/json', ...headers },
+        }),
+      ]) {
+        expect(r.status, what).toBe(403);
+        expect(r.headers.get('content-type'), what).toMatch(/^application\/json/);
+        expect((await r.json()).error, what).toMatch(/^missing or wrong token: open the playground from the URL/);
+      }
+    }
+    expect(run).not.toHaveBeenCalled();
+    // The right token: the same requests go through.
+    expect((await get(base)).status).toBe(200);
+    expect((await post(base, JSON.stringify(ONE_STEP))).status).toBe(200);
+    expect(run).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a Host that is not a loopback name with this port (DNS rebinding), whatever the token', async () => {
+    const { hostname, port } = new URL(base);
+    const statusWithHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ hostname, port, path: '/api/kvm/status', headers: { ...AUTH, Host: host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (d: string) => {
+            body += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const host of [
+      `evil.example:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      `localhost:${Number(port) + 1}`,
+      'localhost',
+    ]) {
+      const r = await statusWithHost(host);
+      expect(r.status, host).toBe(403);
+      expect(JSON.parse(r.body).error, host).toMatch(/Host header must name a loopback address/);
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`]) {
+      expect((await statusWithHost(host)).status, host).toBe(200);
+    }
+  });
+
+  it('refuses an Origin other than its own, whatever the token', async () => {
+    const { host, port } = new URL(base);
+    for (const origin of [
+      'http://evil.example',
+      `http://localhost:${port}`,
+      `http://${host}.evil`,
+      'null',
+      'file://',
+    ]) {
+      const r = await get(base, '/api/kvm/status', { ...AUTH, Origin: origin });
+      expect(r.status, origin).toBe(403);
+      expect((await r.json()).error, origin).toBe('cross-origin requests are refused');
+    }
+    expect((await get(base, '/api/kvm/status', { ...AUTH, Origin: base })).status).toBe(200);
   });
 
   it('leaves every other path to the next middleware', async () => {
@@ -141,10 +228,15 @@ describe('the KVM endpoint, called with mock request objects', () => {
     });
   }
   const mockReq = (remoteAddress: string, url: string, method = 'GET') =>
-    ({ url, method, headers: {}, socket: { remoteAddress } }) as unknown as IncomingMessage;
+    ({
+      url,
+      method,
+      headers: { host: '127.0.0.1:5173', [TOKEN_HEADER]: TOKEN },
+      socket: { remoteAddress, localPort: 5173 },
+    }) as unknown as IncomingMessage;
 
   it('answers loopback clients only', async () => {
-    const mw = createKvmMiddleware(async () => fakeDeps());
+    const mw = createKvmMiddleware(async () => fakeDeps(), TOKEN);
     for (const [address, status] of [
       ['10.0.0.5', 403],
       ['192.168.1.2', 403],
@@ -160,7 +252,25 @@ describe('the KVM endpoint, called with mock request objects', () => {
     expect(isLoopback(undefined)).toBe(false);
   });
 
-  it('503 when this machine has no usable KVM, 504 on a timeout, 500 on a helper failure', async () => {
+  it('checks the Host against loopback names and the port the request came in on', () => {
+    expect(loopbackHost('127.0.0.1:5173', 5173)).toBe(true);
+    expect(loopbackHost('127.0.0.2:5173', 5173)).toBe(true);
+    expect(loopbackHost('[::1]:5173', 5173)).toBe(true);
+    expect(loopbackHost('localhost', 80)).toBe(true);
+    expect(loopbackHost('localhost:5173', 4173)).toBe(false);
+    expect(loopbackHost('127.0.0.1', 5173)).toBe(false);
+    expect(loopbackHost('attacker.example:5173', 5173)).toBe(false);
+    expect(loopbackHost('localhost.attacker.example:5173', 5173)).toBe(false);
+    expect(loopbackHost('[::ffff:127.0.0.1]:5173', 5173)).toBe(false);
+    expect(loopbackHost(undefined, 5173)).toBe(false);
+    expect(loopbackHost('127.0.0.1:5173', undefined)).toBe(false);
+  });
+
+  it('will not start with a short token', () => {
+    expect(() => createKvmMiddleware(async () => fakeDeps(), 'short')).toThrow(/at least 16 characters/);
+  });
+
+  it('503 when this machine has no usable KVM, 504 on a timeout, 500 on a helper failure, 422 when refused', async () => {
     const cases: [EndpointDeps, number, RegExp][] = [
       [
         fakeDeps({ availability: async () => ({ ...up, available: false, reason: 'no /dev/kvm' }) }),
@@ -194,6 +304,15 @@ describe('the KVM endpoint, called with mock request objects', () => {
         500,
         /helper failed/,
       ],
+      [
+        fakeDeps({
+          run: async () => {
+            throw new CliExit(2, 'msrfilter: --kvm: the scenario is refused at steps[1] (`rdmsr 0x10 error`): …');
+          },
+        }),
+        422,
+        /the scenario is refused at steps\[1\]/,
+      ],
     ];
     for (const [deps, status, message] of cases) {
       const { server, base } = await listen(deps);
@@ -212,7 +331,7 @@ describe('the Vite plugin with the real runner (a dev server started here)', () 
     vite = await createViteServer({
       configFile: false,
       logLevel: 'silent',
-      plugins: [kvmPlugin()],
+      plugins: [kvmPlugin({ token: TOKEN })],
       server: { host: '127.0.0.1', port: 0, strictPort: false, ws: false },
     });
     await vite.listen();
@@ -225,7 +344,8 @@ describe('the Vite plugin with the real runner (a dev server started here)', () 
   });
 
   it('serves /api/kvm/status and runs a scenario on this machine (or answers 503 without KVM)', async () => {
-    const status = (await (await fetch(`${base}/api/kvm/status`)).json()) as Availability;
+    expect((await get(base, '/api/kvm/status', {})).status).toBe(403);
+    const status = (await (await get(base)).json()) as Availability;
     expect(status.kernel).toMatch(/^Linux /);
     const scenario = {
       exits: ['filter'],
@@ -243,5 +363,45 @@ describe('the Vite plugin with the real runner (a dev server started here)', () 
     }
     expect(r.status).toBe(200);
     expect(await r.text()).toBe(resultsToJsonLines(runScenario(scenarioFromJson(scenario), false).steps));
+  });
+});
+
+describe('the server token', () => {
+  it('is MSRFILTER_TOKEN when set, else random and the same for the whole process', () => {
+    expect(serverToken({ MSRFILTER_TOKEN: TOKEN })).toBe(TOKEN);
+    expect(() => serverToken({ MSRFILTER_TOKEN: 'short' })).toThrow(/at least 16/);
+    const a = serverToken({});
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
+    expect(serverToken({})).toBe(a);
+  });
+
+  it('goes into the printed URL as ?token=, before any hash', () => {
+    expect(withToken('http://127.0.0.1:5173/', 'abc')).toBe('http://127.0.0.1:5173/?token=abc');
+    expect(withToken('http://127.0.0.1:5173/x?a=1#v2.AA', 'a+b')).toBe('http://127.0.0.1:5173/x?a=1&token=a%2Bb#v2.AA');
+  });
+
+  it('is printed in the URLs the dev server shows', async () => {
+    const lines: string[] = [];
+    const vite = await createViteServer({
+      configFile: false,
+      logLevel: 'info',
+      customLogger: {
+        info: (m: string) => lines.push(m),
+        warn: () => {},
+        warnOnce: () => {},
+        error: () => {},
+        clearScreen: () => {},
+        hasErrorLogged: () => false,
+        hasWarned: false,
+      },
+      plugins: [kvmPlugin({ token: TOKEN, load: async () => fakeDeps() })],
+      server: { host: '127.0.0.1', port: 0, strictPort: false, ws: false },
+    });
+    await vite.listen();
+    vite.printUrls();
+    await vite.close();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Vite colours its output
+    const text = lines.join('\n').replace(/\u001b\[[0-9;]*m/g, '');
+    expect(text).toMatch(new RegExp(`http://127\\.0\\.0\\.1:\\d+/\\?token=${TOKEN}`));
   });
 });

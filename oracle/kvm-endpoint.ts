@@ -2,9 +2,14 @@
  * The playground's local endpoint for the real-KVM oracle (Connect-style middleware, used by the Vite plugin):
  *   GET  /api/kvm/status → {"available": boolean, "kernel": "Linux 6.18…", "reason"?: "…"}
  *   POST /api/kvm/run    → the kernel's JSON Lines for an msr-scenario/1 body
- * Loopback clients only, JSON only, at most 256 KB and 2,000 steps. Nothing from the request reaches a path or a
- * shell: the body is parsed into a Scenario and only that goes to the helper, as protocol commands.
+ * Every request must prove it comes from the person who started the server: the secret token made at server start
+ * (vite-kvm-plugin.ts prints it in the server's URL; the page keeps it and sends it as X-Msrfilter-Token), compared in
+ * constant time. The endpoint also checks for itself, whatever Vite is configured with: a loopback client, a Host that
+ * names a loopback address with this server's port (no DNS rebinding), and no Origin other than that same origin.
+ * JSON only, at most 256 KB and 2,000 steps. Nothing from the request reaches a path or a shell: the body is parsed
+ * into a Scenario and only that goes to the helper, as protocol commands.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scenario } from '../src/core/index';
 import type { Availability } from './helper-process';
@@ -14,6 +19,8 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const MAX_STEPS = 2000;
 export const RUN_TIMEOUT_MS = 30_000;
 const MAX_CONCURRENT_RUNS = 2;
+/** The request header that carries the server's secret token. */
+export const TOKEN_HEADER = 'x-msrfilter-token';
 const STATUS_TTL_MS = 30_000;
 
 /** What the endpoint needs; kvm-endpoint-deps.ts has the real ones. */
@@ -48,16 +55,41 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 const fail = (res: ServerResponse, status: number, error: string, headers?: Record<string, string>) =>
   send(res, status, { error }, headers);
 
-/** A cross-site page may not drive the endpoint: an Origin header, when sent, must name this host. */
+const LOOPBACK_HOSTNAME = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/i;
+
+/**
+ * The Host header must name a loopback address (localhost, 127.x.x.x, [::1]) and the port this server listens on: a
+ * page on a rebinding name (evil.example resolving to 127.0.0.1) sends its own name and is refused.
+ */
+export function loopbackHost(host: string | undefined, port: number | undefined): boolean {
+  if (!host || port === undefined) return false;
+  const m = /^(.+?)(?::(\d{1,5}))?$/.exec(host);
+  return m !== null && LOOPBACK_HOSTNAME.test(m[1]) && Number(m[2] ?? 80) === port;
+}
+
+/** A cross-site page may not drive the endpoint: an Origin header, when sent, must be this very origin. */
 function foreignOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
-  if (!origin) return false;
+  if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== req.headers.host;
+    const u = new URL(origin);
+    return (u.protocol !== 'http:' && u.protocol !== 'https:') || u.host !== req.headers.host?.toLowerCase();
   } catch {
-    return true;
+    return true; // "null" (a sandboxed frame, a file: page) and anything unparsable
   }
 }
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Whether the request carries the token; compared in constant time (over digests, so lengths do not leak). */
+function hasToken(req: IncomingMessage, token: string): boolean {
+  const sent = req.headers[TOKEN_HEADER];
+  if (typeof sent !== 'string' || sent === '') return false;
+  return timingSafeEqual(digest(sent), digest(token));
+}
+
+export const TOKEN_REFUSAL =
+  "missing or wrong token: open the playground from the URL the server printed at start (…/?token=…); only the person who started the server can run scenarios on this machine's KVM";
 
 class BodyTooLarge extends Error {}
 
@@ -78,7 +110,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export function createKvmMiddleware(load: () => Promise<EndpointDeps>) {
+/** `token`: the secret every request must send in X-Msrfilter-Token (see vite-kvm-plugin.ts). */
+export function createKvmMiddleware(load: () => Promise<EndpointDeps>, token: string) {
+  if (token.length < 16) throw new Error('the KVM endpoint token must be at least 16 characters');
   let loaded: Promise<EndpointDeps> | null = null;
   const depsOf = () => {
     loaded ??= load();
@@ -123,6 +157,7 @@ export function createKvmMiddleware(load: () => Promise<EndpointDeps>) {
       const code = (e as { code?: unknown }).code;
       const message = (e as Error).message;
       if (code === 3) return fail(res, 503, message);
+      if (code === 2) return fail(res, 422, message); // the helper refused the scenario (it wrote over its code)
       if (/did not finish within/.test(message)) return fail(res, 504, message);
       return fail(res, 500, message);
     } finally {
@@ -136,7 +171,11 @@ export function createKvmMiddleware(load: () => Promise<EndpointDeps>) {
     try {
       if (!isLoopback(req.socket.remoteAddress))
         return fail(res, 403, 'the KVM endpoint answers loopback clients only');
+      if (!loopbackHost(req.headers.host, req.socket.localPort)) {
+        return fail(res, 403, "the Host header must name a loopback address and this server's port");
+      }
       if (foreignOrigin(req)) return fail(res, 403, 'cross-origin requests are refused');
+      if (!hasToken(req, token)) return fail(res, 403, TOKEN_REFUSAL);
       if (path === '/api/kvm/status') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'use GET', { Allow: 'GET, HEAD' });
         const { available, kernel, reason } = await availability(await depsOf());

@@ -25,6 +25,19 @@
  *   0xf000 stack top (RSP/SP reset before every access)
  * The same stub bytes are valid in real mode and in 64-bit mode.
  *
+ * Guarding its own memory: some MSRs make KVM write guest memory at a GPA the
+ * scenario chooses (kvmclock 0x11/0x12/0x4b564d00/0x4b564d01, async PF
+ * 0x4b564d02, steal time 0x4b564d03, PV EOI 0x4b564d04, the Hyper-V pages at
+ * 0x40000000+, ...), synchronously or on a later KVM_RUN entry. Written over
+ * the stubs, the IDT or the page tables, that would turn the next access's
+ * answer into something other than the filter's. So the helper keeps a copy
+ * of 0x1000-0x8fff (page tables to stubs, with the accessed/dirty bits the CPU
+ * would set already set) and checks it after every command and every KVM_RUN;
+ * the stack page 0xe000-0xefff is zeroed before each access and must hold
+ * nothing but the CPU's own #GP frame after it. On a difference it prints
+ * `fatal refused ...` (which bytes, whose) and exits 5: the scenario is refused,
+ * not answered.
+ *
  * linux64 CPUID (KVM_SET_CPUID2), every value ANDed with KVM_GET_SUPPORTED_CPUID
  * unless marked "set":
  *   leaf            reg  kept
@@ -77,6 +90,9 @@
 #define WR_STUB 0x8010UL
 #define CPUID_STUB 0x8020UL
 #define STACK_TOP 0xf000UL
+#define STACK_LOW 0xe000UL
+#define GUARD_LOW 0x1000UL   /* guarded: page tables .. stubs */
+#define GUARD_END 0x9000UL
 
 #define PORT_DONE 0xf0
 #define PORT_EXC 0xf1
@@ -130,6 +146,7 @@ static void __attribute__((noreturn)) die(int status, const char *fmt, ...)
 #define PROTO(...) die(2, __VA_ARGS__)
 #define NOKVM(...) die(3, "no-kvm " __VA_ARGS__)
 #define FAIL(...) die(4, __VA_ARGS__)
+#define REFUSE(...) die(5, "refused " __VA_ARGS__)
 
 static const char *errno_name(int e)
 {
@@ -300,8 +317,9 @@ static void write_guest_code(void)
 
 	/* GDT */
 	put64(GDT_ADDR + 0x00, 0);
-	put64(GDT_ADDR + 0x08, 0x00af9a000000ffffULL); /* code: L=1, P, DPL0 */
-	put64(GDT_ADDR + 0x10, 0x00cf92000000ffffULL); /* data: RW, 4 GiB */
+	/* accessed bits already set: the CPU never has to write the GDT */
+	put64(GDT_ADDR + 0x08, 0x00af9b000000ffffULL); /* code: L=1, P, DPL0 */
+	put64(GDT_ADDR + 0x10, 0x00cf93000000ffffULL); /* data: RW, 4 GiB */
 	uint64_t tss_lo = 0x67 | ((TSS_ADDR & 0xffffff) << 16) | (0x8bULL << 40) |
 			  (((TSS_ADDR >> 24) & 0xff) << 56);
 	put64(GDT_ADDR + 0x18, tss_lo);
@@ -309,10 +327,56 @@ static void write_guest_code(void)
 	memset(mem + TSS_ADDR, 0, 0x68);
 	put16(TSS_ADDR + 0x66, 0x68); /* I/O map base: none */
 
-	/* identity map of the first 2 MiB */
-	put64(PML4_ADDR, PDPT_ADDR | 0x3);
-	put64(PDPT_ADDR, PD_ADDR | 0x3);
-	put64(PD_ADDR, 0x0 | 0x83); /* P, RW, PS */
+	/* identity map of the first 2 MiB; accessed and dirty already set, so that
+	 * the page walk never writes the tables */
+	put64(PML4_ADDR, PDPT_ADDR | 0x23);
+	put64(PDPT_ADDR, PD_ADDR | 0x23);
+	put64(PD_ADDR, 0x0 | 0xe3); /* P, RW, A, D, PS */
+}
+
+/* ------------------------------------------------------- memory guard */
+
+static uint8_t pristine[GUARD_END - GUARD_LOW];
+
+static void guard_snapshot(void) { memcpy(pristine, mem + GUARD_LOW, sizeof(pristine)); }
+
+static const char *guarded_name(uint64_t gpa)
+{
+	if (gpa < PDPT_ADDR) return "PML4";
+	if (gpa < PD_ADDR) return "PDPT";
+	if (gpa < GDT_ADDR) return "page directory";
+	if (gpa < TSS_ADDR) return "GDT";
+	if (gpa < IDT_ADDR) return "TSS";
+	if (gpa < IVT_ADDR) return "IDT";
+	if (gpa < EXC_STUBS) return "real-mode IVT";
+	if (gpa < RD_STUB) return "exception stubs";
+	return "RDMSR/WRMSR/CPUID stubs";
+}
+
+/* Refuses the scenario if KVM wrote over the guarded pages. */
+static void guard_check(const char *what)
+{
+	size_t n = sizeof(pristine), lo = 0, hi;
+	while (lo < n && mem[GUARD_LOW + lo] == pristine[lo])
+		lo++;
+	if (lo == n)
+		return;
+	hi = n - 1;
+	while (mem[GUARD_LOW + hi] == pristine[hi])
+		hi--;
+	REFUSE("%s: KVM wrote guest memory 0x%lx-0x%lx, over the helper's %s (an MSR the scenario wrote "
+	       "points KVM there); the answers would not be the filter's",
+	       what, GUARD_LOW + lo, GUARD_LOW + hi, guarded_name(GUARD_LOW + lo));
+}
+
+/* The stack page must hold zeros below `keep` bytes under STACK_TOP (the #GP frame, if any). */
+static void stack_check(const char *what, uint64_t keep)
+{
+	for (uint64_t a = STACK_LOW; a < STACK_TOP - keep; a++)
+		if (mem[a])
+			REFUSE("%s: KVM wrote guest memory at 0x%lx, in the helper's stack page (an MSR the "
+			       "scenario wrote points KVM there); the answers would not be the filter's",
+			       what, a);
 }
 
 struct cpuid_keep {
@@ -424,6 +488,7 @@ static void create_vm(enum model m)
 	if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		FAIL("KVM_SET_USER_MEMORY_REGION: %s", errno_name(errno));
 	write_guest_code();
+	guard_snapshot();
 
 	if (m == M_LINUX64 && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
 		FAIL("KVM_CREATE_IRQCHIP: %s", errno_name(errno));
@@ -595,14 +660,19 @@ static struct outcome guest_access(int is_write, uint32_t idx, uint64_t value, c
 	}
 	if (ioctl(vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		FAIL("KVM_SET_REGS: %s", errno_name(errno));
+	guard_check(what);
+	memset(mem + STACK_LOW, 0, STACK_TOP - STACK_LOW);
 
 	int msr_exits = 0;
 	for (int step = 0; step < MAX_RUNS; step++) {
 		if (ioctl(vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
+			guard_check(what);
 			FAIL("%s: KVM_RUN failed: %s", what, errno_name(errno));
 		}
+		/* before believing anything this run says: KVM may have written the guest on entry */
+		guard_check(what);
 		switch (run->exit_reason) {
 		case KVM_EXIT_X86_RDMSR:
 		case KVM_EXIT_X86_WRMSR: {
@@ -649,23 +719,35 @@ static struct outcome guest_access(int is_write, uint32_t idx, uint64_t value, c
 					FAIL("%s: completed with rip=0x%llx", what, (unsigned long long)r.rip);
 				if (!is_write)
 					o.value = ((r.rdx & 0xffffffffULL) << 32) | (r.rax & 0xffffffffULL);
+				stack_check(what, 0);
 				return o;
 			}
 			if (run->io.port == PORT_EXC) {
 				if (byte != 13)
 					FAIL("%s: unexpected exception vector %u", what, byte);
-				uint64_t fault_ip, err = 0;
+				uint64_t fault_ip, err = 0, frame_ok;
 				if (model == M_BARE) {
+					/* IP, CS, FLAGS */
 					uint64_t sp = r.rsp & 0xffff;
-					if (sp + 6 > MEM_SIZE)
-						FAIL("%s: #GP frame outside memory", what);
+					if (sp != STACK_TOP - 6)
+						FAIL("%s: #GP frame at sp 0x%llx", what, (unsigned long long)sp);
 					fault_ip = get16(sp);
+					frame_ok = get16(sp + 2) == 0 && (get16(sp + 4) & 0x2);
+					stack_check(what, 6);
 				} else {
-					if (r.rsp + 16 > MEM_SIZE)
-						FAIL("%s: #GP frame outside memory", what);
+					/* error code, RIP, CS, RFLAGS, RSP, SS */
+					if (r.rsp != STACK_TOP - 48)
+						FAIL("%s: #GP frame at rsp 0x%llx", what, (unsigned long long)r.rsp);
 					err = get64(r.rsp);
 					fault_ip = get64(r.rsp + 8);
+					frame_ok = get64(r.rsp + 16) == 0x08 && (get64(r.rsp + 24) & 0x2) &&
+						   get64(r.rsp + 32) == STACK_TOP && get64(r.rsp + 40) == 0x10;
+					stack_check(what, 48);
 				}
+				if (!frame_ok)
+					REFUSE("%s: the #GP frame on the helper's stack is not the CPU's (an MSR the "
+					       "scenario wrote points KVM there); the answers would not be the filter's",
+					       what);
 				if (fault_ip != stub)
 					FAIL("%s: #GP at ip 0x%llx, not at the access", what,
 					     (unsigned long long)fault_ip);
@@ -707,6 +789,7 @@ static void guest_cpuid(uint32_t leaf, uint32_t sub)
 				continue;
 			FAIL("guestcpuid: KVM_RUN failed: %s", errno_name(errno));
 		}
+		guard_check("guestcpuid");
 		if (run->exit_reason == KVM_EXIT_INTR)
 			continue;
 		if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
@@ -949,17 +1032,23 @@ int main(void)
 		} else if (!strcmp(c, "hostrd")) {
 			if (n != 2 || parse_hex(tok[1], UINT32_MAX, &idx))
 				PROTO("hostrd: expected `hostrd IDX`");
-			if (host_msr(0, (uint32_t)idx, &val))
+			int failed = host_msr(0, (uint32_t)idx, &val);
+			guard_check(c);
+			if (failed)
 				out("hostrd result=error");
 			else
 				out("hostrd result=ok value=0x%016llx", (unsigned long long)val);
 		} else if (!strcmp(c, "hostwr")) {
 			if (n != 3 || parse_hex(tok[1], UINT32_MAX, &idx) || parse_hex(tok[2], UINT64_MAX, &val))
 				PROTO("hostwr: expected `hostwr IDX VALUE`");
-			out("hostwr result=%s", host_msr(1, (uint32_t)idx, &val) ? "error" : "ok");
+			int failed = host_msr(1, (uint32_t)idx, &val);
+			guard_check(c);
+			out("hostwr result=%s", failed ? "error" : "ok");
 		} else {
 			PROTO("unknown command '%s'", c);
 		}
+		/* a host write (a Hyper-V page, for one) can make KVM write the guest at once */
+		guard_check(c);
 		alarm(0);
 	}
 	return 0;

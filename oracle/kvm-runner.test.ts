@@ -29,6 +29,14 @@ const dies = fakeHelper(
    });`,
 );
 const hangs = fakeHelper('hangs', 'setTimeout(() => {}, 60000);');
+const refuses = fakeHelper(
+  'refuses',
+  `let n = 0;
+   require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => {
+     if (n++ < 2) return console.log(n === 1 ? 'ok' : 'errno 0');
+     console.log('fatal refused rdmsr: KVM wrote guest memory 0x8000-0x801d, over the helper\\'s stubs'); process.exit(5);
+   });`,
+);
 
 const T1 = JSON.stringify({
   format: 'msr-scenario/1',
@@ -72,6 +80,14 @@ describe('runScenarioOnKvm without the kernel', () => {
     await expect(run).rejects.toMatchObject({ code: 4 });
     await expect(run).rejects.toThrow(
       'msrfilter: --kvm: the helper failed at set-up (`exits 0x4`): fatal rdmsr: guest shutdown (triple fault)',
+    );
+  });
+
+  it('turns a helper that refused the scenario (exit 5: KVM wrote over its code) into CliExit 2 naming the step', async () => {
+    const run = runScenarioOnKvm(T1, { trace: false, helper: refuses });
+    await expect(run).rejects.toMatchObject({ code: 2 });
+    await expect(run).rejects.toThrow(
+      /^msrfilter: --kvm: the scenario is refused at set-up \(`filter 0x0`\): KVM wrote guest memory 0x8000-0x801d, over the helper's stubs\. MSRs that make KVM write guest memory \(kvmclock/,
     );
   });
 
@@ -148,5 +164,91 @@ describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, 
     const r = await cli(['run', '--kvm', 's.json'], { 's.json': text });
     expect(r.stderr).toMatch(/^msrfilter: note: filter: E2BIG: not passed to the kernel/);
     expect(JSON.parse(r.stdout)).toMatchObject({ decision: 'allow', range: null });
+  });
+
+  // A GPA the scenario writes to an MSR that makes KVM write guest memory (issue 15): pointed at the helper's own
+  // code, tables or stack, the next answer would not be the filter's. The helper refuses such a scenario instead.
+  const kvmclock = (vcpu: string, steps: object[]) => JSON.stringify({ vcpu, steps });
+  for (const vcpu of ['bare', 'linux64']) {
+    it(`refuses the kvmclock scenario (host write of 0x8001 to 0x4b564d01, then rdmsr 0x10), ${vcpu}`, async () => {
+      const text = kvmclock(vcpu, [
+        { op: 'wrmsr', index: '0x4b564d01', value: '0x8001', host: true },
+        { op: 'rdmsr', index: '0x10' },
+      ]);
+      const r = await cli(['run', '--kvm', 's.json'], { 's.json': text });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^msrfilter: --kvm: the scenario is refused at steps\[1\] \(`rdmsr 0x10 error`\): KVM wrote guest memory 0x8000-0x80[0-9a-f]{2}, over the helper's RDMSR\/WRMSR\/CPUID stubs/,
+      );
+    });
+  }
+
+  it('refuses other GPAs over its tables or stack, at the step where KVM wrote', async () => {
+    const cases: [object[], RegExp][] = [
+      // MSR_KVM_SYSTEM_TIME (0x12) over the IDT, written on the next entry
+      [
+        [
+          { op: 'wrmsr', index: '0x12', value: '0x5001', host: true },
+          { op: 'rdmsr', index: '0x10' },
+        ],
+        /refused at steps\[1\] .*over the helper's IDT/,
+      ],
+      // the wall clock (0x4b564d00) is written at once: the host write itself is refused
+      [
+        [{ op: 'wrmsr', index: '0x4b564d00', value: '0x1000', host: true }],
+        /refused at steps\[0\] .*over the helper's PML4/,
+      ],
+      // steal time (0x4b564d03) over the stubs
+      [
+        [
+          { op: 'wrmsr', index: '0x4b564d03', value: '0x8001', host: true },
+          { op: 'rdmsr', index: '0x10' },
+        ],
+        /refused at steps\[1\] .*over the helper's RDMSR/,
+      ],
+      // kvmclock in the stack page, away from the #GP frame
+      [
+        [
+          { op: 'wrmsr', index: '0x4b564d01', value: '0xe001', host: true },
+          { op: 'rdmsr', index: '0x12345' },
+        ],
+        /refused at steps\[1\] .*at 0xe000, in the helper's stack page/,
+      ],
+      // the guest's own WRMSR of kvmclock
+      [
+        [
+          { op: 'wrmsr', index: '0x4b564d01', value: '0x8001' },
+          { op: 'rdmsr', index: '0x10' },
+        ],
+        /refused at steps\[0\] /,
+      ],
+    ];
+    for (const [steps, message] of cases) {
+      const r = await cli(['run', '--kvm', 's.json'], { 's.json': kvmclock('linux64', steps) });
+      expect(r.code, JSON.stringify(steps)).toBe(2);
+      expect(r.stderr, JSON.stringify(steps)).toMatch(message);
+    }
+  });
+
+  it('still runs kvmclock pointed at memory the helper does not use, with the verdicts the simulator gives', async () => {
+    const text = kvmclock('linux64', [
+      { op: 'wrmsr', index: '0x4b564d01', value: '0x100001', host: true },
+      { op: 'rdmsr', index: '0x10' },
+      { op: 'rdmsr', index: '0x12345' },
+      { op: 'rdmsr', index: '0x4b564d01' },
+    ]);
+    const r = await cli(['run', '--kvm', 's.json'], { 's.json': text });
+    expect(r.code).toBe(0);
+    const kernel = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const sim = resultsToJsonLines(runScenario(scenarioFromJson(JSON.parse(text)), false).steps)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(kernel.map((k) => [k.decision, k.result])).toEqual(sim.map((x) => [x.decision, x.result]));
+    expect(kernel[3].value).toBe('0x0000000000100001');
   });
 });

@@ -20,6 +20,12 @@ export interface KvmRunOptions {
 
 const PREFIX = 'msrfilter: --kvm:';
 
+/** Says where an MSR that makes KVM write guest memory may point. */
+export const REFUSED_HINT =
+  'MSRs that make KVM write guest memory (kvmclock 0x11, 0x12, 0x4b564d00, 0x4b564d01; async PF 0x4b564d02; ' +
+  "steal time 0x4b564d03; PV EOI 0x4b564d04; the Hyper-V pages) must point outside the helper's pages " +
+  '0x1000-0x8fff and 0xe000-0xefff, for example at 0x10000 or above';
+
 /** Throws CliExit(3) unless /dev/kvm can be opened and the helper is built (another helper checks for itself). */
 async function requireKvm(helper: string | undefined): Promise<void> {
   if (helper) return;
@@ -63,6 +69,12 @@ export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptio
   const fatal = run.lines.find((l) => l.startsWith('fatal'));
   if (run.code === 3) {
     throw new CliExit(3, `${PREFIX} /dev/kvm not available: ${fatal ?? 'the helper exited 3'}`);
+  }
+  if (run.code === 5 && fatal) {
+    // The helper found KVM writing over its own guest code, tables or stack: refused, not a result.
+    const at = where(commands, run.lines.length - 1);
+    const why = fatal.replace(/^fatal refused [^:]*: /, '');
+    throw new CliExit(2, `${PREFIX} the scenario is refused at ${at}: ${why}. ${REFUSED_HINT}`);
   }
   if (run.code !== 0) {
     const at = where(commands, run.lines.length - (fatal ? 1 : 0));

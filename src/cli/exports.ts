@@ -4,6 +4,7 @@ import {
   documentKind,
   EMPTY_POLICY,
   type FilterPolicy,
+  jsonText,
   NEWEST_PROFILE,
   type ProfileId,
   policyFromJson,
@@ -79,7 +80,7 @@ export function exportSource(source: ExportSource, to: ExportTarget, settings: E
   }
   switch (to) {
     case 'json':
-      return { text: `${JSON.stringify(policyToJson(policy ?? EMPTY_POLICY), null, 2)}\n`, notes };
+      return { text: `${jsonText(policyToJson(policy ?? EMPTY_POLICY))}\n`, notes };
     case 'c':
       return { text: policyToC(policy ?? EMPTY_POLICY, { exits: scenario.exits, profile: settings.profile }), notes };
     case 'rust':
@@ -95,7 +96,7 @@ export function exportSource(source: ExportSource, to: ExportTarget, settings: E
 /** Decodes a share link (URL, `#v1.…` or `v1.…`) into JSON text: the policy, or with `scenario` the whole document. */
 export function importFromUrl(link: string, opts: { scenario?: boolean } = {}): ExportResult {
   const doc = decodeShareLink(link);
-  if (opts.scenario) return { text: `${JSON.stringify(shareDocumentToJson(doc), null, 2)}\n`, notes: [] };
+  if (opts.scenario) return { text: `${jsonText(shareDocumentToJson(doc))}\n`, notes: [] };
   const notes: string[] = [];
   if (doc.scenario.filter === null) notes.push("the link's scenario installs no filter; printing an empty one");
   if (doc.scenario.steps.length || doc.scenario.exits !== null) {
@@ -104,5 +105,5 @@ export function importFromUrl(link: string, opts: { scenario?: boolean } = {}): 
       `the link also holds VM settings and ${steps} step${steps === 1 ? '' : 's'}; --scenario prints them all`,
     );
   }
-  return { text: `${JSON.stringify(policyToJson(doc.scenario.filter ?? EMPTY_POLICY), null, 2)}\n`, notes };
+  return { text: `${jsonText(policyToJson(doc.scenario.filter ?? EMPTY_POLICY))}\n`, notes };
 }

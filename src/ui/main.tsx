@@ -2,10 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { firstVisitDocument } from './first-visit';
+import { adoptTokenFromUrl } from './kvm/kvm-token';
 import { browserEnv } from './share/env';
 import { bootPlayground } from './share/startup';
 import { createPlaygroundStore } from './state/store';
 import type { PlaygroundStore } from './state/types';
+
+// The local server's ?token= (for the real-KVM endpoint) goes into sessionStorage before anything reads the URL.
+adoptTokenFromUrl();
 
 // `?grid-harness`: the bitmap grid alone (src/ui/grid/GridHarness.tsx); renaming #root keeps the App off the page.
 const gridHarness = location.search.includes('grid-harness') ? document.getElementById('root') : null;

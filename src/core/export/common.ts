@@ -80,21 +80,54 @@ export function hex64Word(v: bigint): string {
   return `0x${v.toString(16).padStart(16, '0')}`;
 }
 
-/** Text safe inside a one-line comment in C or Rust: no line breaks, no comment delimiters, no trigraphs. */
+/** Characters that end a line of source: flattened to one space. */
+const LINE_BREAK = /^[\t\n\v\f\r\u0085\u2028\u2029]$/u;
+/**
+ * Characters a reader cannot see or that change how the text around them is shown: every control (C0, DEL, C1) and
+ * format character (among them the bidi controls U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C, the
+ * zero-width ones and U+FEFF), unpaired surrogates, unassigned code points and noncharacters. A bidi control in a
+ * comment can make code read other than it compiles (CVE-2021-42574): gcc's -Wbidi-chars warns and rustc refuses it.
+ */
+const HIDDEN = /^[\p{Cc}\p{Cf}\p{Cs}\p{Cn}]$/u;
+
+const codePointName = (c: number) => `<U+${c.toString(16).toUpperCase().padStart(4, '0')}>`;
+
+/**
+ * User text (a name, a comment) as the inside of a one-line comment in C or Rust: line breaks become one space,
+ * controls and invisible or direction-changing characters are written as <U+XXXX>, and no comment delimiter or
+ * trigraph is left.
+ */
 export function commentText(s: string): string {
   let flat = '';
   let inBreak = false;
   for (const ch of s) {
-    const c = ch.codePointAt(0) ?? 0;
-    const isBreak = c < 0x20 || c === 0x7f || c === 0x2028 || c === 0x2029;
-    if (!isBreak) flat += ch;
-    else if (!inBreak) flat += ' ';
+    const isBreak = LINE_BREAK.test(ch);
+    if (isBreak) {
+      if (!inBreak) flat += ' ';
+    } else if (HIDDEN.test(ch)) {
+      flat += codePointName(ch.codePointAt(0) ?? 0);
+    } else {
+      flat += ch;
+    }
     inBreak = isBreak;
   }
   return flat
     .replace(/\/\*/g, '/ *')
     .replace(/\*\//g, '* /')
     .replace(/\?(?=\?)/g, '? ');
+}
+
+/**
+ * JSON text (JSON.stringify with `indent`) in which every character commentText would escape is written as a
+ * \uXXXX escape: the same value when parsed, but nothing invisible or direction-changing in the file.
+ */
+export function jsonText(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Cn}\u2028\u2029]/gu, (ch) => {
+    if (ch === '\n') return ch; // the layout's own line breaks (a string's are escaped already)
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }
 
 const FLAG_NAMES: Record<number, string> = { 1: 'READ', 2: 'WRITE', 3: 'READ|WRITE' };

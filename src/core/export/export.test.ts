@@ -5,7 +5,7 @@ import { PRESETS } from '../presets';
 import { arbPolicy } from '../share/arbitraries';
 import { meaningfulBitmap } from '../share/document';
 import { policyToC } from './c';
-import { bitmapWordCount, bitmapWords, commentText, ExportError } from './common';
+import { bitmapWordCount, bitmapWords, commentText, ExportError, jsonText } from './common';
 import { policyToRust } from './rust';
 
 const range = (flags: number, base: number, nmsrs: number, bitmap: number[] | Uint8Array = [], comment?: string) => {
@@ -166,6 +166,32 @@ describe('policyToC', () => {
     const stripped = c.replace(/\/\*[\s\S]*?\*\//g, '');
     expect(stripped).not.toMatch(/\/\*|\*\//);
     expect(commentText('a\u2028b\tc')).toBe('a b c');
+  });
+
+  it('writes bidi controls and other invisible or control characters in names and comments as <U+XXXX>', () => {
+    expect(commentText('admin\u202e\u2066 */txt.exe\u2069\u202c')).toBe(
+      'admin<U+202E><U+2066> * /txt.exe<U+2069><U+202C>',
+    );
+    expect(commentText('\u200e\u200f\u061c\u200b\ufeff\u00ad')).toBe(
+      '<U+200E><U+200F><U+061C><U+200B><U+FEFF><U+00AD>',
+    );
+    expect(commentText('\u0000\u001b[0m\u007f\u009b')).toBe('<U+0000><U+001B>[0m<U+007F><U+009B>');
+    expect(commentText('lone \ud800 high, tag \u{e0041}, nonchar \uffff')).toBe(
+      'lone <U+D800> high, tag <U+E0041>, nonchar <U+FFFF>',
+    );
+    expect(commentText('naïve 日本語 emoji 👍🏽 and ZWJ-free text')).toBe('naïve 日本語 emoji 👍🏽 and ZWJ-free text');
+    const c = policyToC({ name: 'a\u202eb', flags: 0, ranges: [range(1, 0x10, 1, [1], 'c\u2067d')] });
+    expect(c).toContain('MSR filter "a<U+202E>b"');
+    expect(c).toContain('/* ranges[0] "c<U+2067>d"');
+    const rust = policyToRust({ name: 'a\u202eb', flags: 0, ranges: [range(1, 0x10, 1, [1], 'c\u2067d')] });
+    expect(rust).toContain('// MSR filter "a<U+202E>b"');
+    expect(rust).toContain('/// ranges[0] "c<U+2067>d"');
+  });
+
+  it('escapes the same characters in JSON as \\u escapes, which read back as the same text', () => {
+    const text = jsonText({ name: 'a\u202eb\u2028c\u{e0041}', n: [1] });
+    expect(text).toBe('{\n  "name": "a\\u202eb\\u2028c\\udb40\\udc41",\n  "n": [\n    1\n  ]\n}');
+    expect(JSON.parse(text)).toEqual({ name: 'a\u202eb\u2028c\u{e0041}', n: [1] });
   });
 
   it('uses GNU range designators for runs and a plain list for dense bitmaps', () => {

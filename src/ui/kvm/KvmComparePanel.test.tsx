@@ -53,6 +53,35 @@ describe('KvmComparePanel', () => {
     expect(runButton()).toBeDisabled();
   });
 
+  it('says plainly that the server refused the page (403) and how to open it with the token', async () => {
+    sessionStorage.clear();
+    const f = mockFetch(() => json({ error: 'missing or wrong token: open the playground from the URL…' }, 403));
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    expect(
+      await screen.findByText(/The local server refused this page \(403: missing or wrong token/),
+    ).toBeInTheDocument();
+    expect(runButton()).toBeDisabled();
+    expect(runButton()).toHaveAccessibleDescription(/printed, the one ending in \?token=/);
+    expect(new Headers(f.mock.calls[0][1]?.headers).has('X-Msrfilter-Token')).toBe(false);
+  });
+
+  it('sends the kept token with every request', async () => {
+    sessionStorage.setItem('msr-playground.kvm-token', 'the-token');
+    const f = mockFetch((url) =>
+      url === '/api/kvm/status' ? json({ available: true, kernel: 'Linux 6.18.44' }) : jsonLines(simLines),
+    );
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    await screen.findByText(/Kernel: Linux/);
+    await user.click(runButton());
+    expect(await screen.findByText(/steps agree/)).toBeInTheDocument();
+    expect(f.mock.calls.map((c) => new Headers(c[1]?.headers).get('X-Msrfilter-Token'))).toEqual([
+      'the-token',
+      'the-token',
+    ]);
+    sessionStorage.clear();
+  });
+
   it('runs the scenario on the kernel and shows both results step by step, differences in words', async () => {
     // The kernel agrees on steps 0, 1 (TSC: the value is not compared) and 3, and differs on step 2.
     const kernel = simLines.map((r) => ({ ...r }));

@@ -1,7 +1,14 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { type Scenario, type StepResult, scenarioToJson } from '../../core/index';
 import { type CompareRow, compareSteps } from './compare-steps';
-import { fetchKvmStatus, type KernelRecord, KVM_MAX_STEPS, type KvmStatus, runScenarioOnKvm } from './kvm-api';
+import {
+  fetchKvmStatus,
+  forbiddenMessage,
+  type KernelRecord,
+  KVM_MAX_STEPS,
+  type KvmStatus,
+  runScenarioOnKvm,
+} from './kvm-api';
 import './kvm.css';
 
 export interface KvmComparePanelProps {
@@ -25,6 +32,7 @@ function explanation(status: KvmStatus | null, steps: number): string | null {
       '/dev/kvm; this copy of the playground is served without it.'
     );
   }
+  if (status.kind === 'forbidden') return forbiddenMessage(status.reason);
   if (status.kind === 'unavailable') return `This machine's KVM is not available: ${status.reason}.`;
   if (steps > KVM_MAX_STEPS) return `The kernel run takes at most ${KVM_MAX_STEPS} steps; this scenario has ${steps}.`;
   return null;

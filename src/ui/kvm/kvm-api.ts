@@ -3,6 +3,7 @@
  * GET /api/kvm/status and POST /api/kvm/run. On a static host neither exists.
  */
 import { type Scenario, scenarioToJson } from '../../core/index';
+import { tokenHeaders } from './kvm-token';
 
 export const KVM_STATUS_URL = '/api/kvm/status';
 export const KVM_RUN_URL = '/api/kvm/run';
@@ -12,6 +13,8 @@ export const KVM_MAX_STEPS = 2000;
 export type KvmStatus =
   | { kind: 'available'; kernel: string }
   | { kind: 'unavailable'; kernel: string; reason: string }
+  /** The endpoint refused this page (403): it was not opened from the URL with the server's token. */
+  | { kind: 'forbidden'; reason: string }
   /** No endpoint (a static host, or an old server). */
   | { kind: 'absent' };
 
@@ -21,7 +24,8 @@ export type KvmRun = { ok: true; records: KernelRecord[]; notes: string[] } | { 
 
 export async function fetchKvmStatus(signal?: AbortSignal): Promise<KvmStatus> {
   try {
-    const r = await fetch(KVM_STATUS_URL, { signal, headers: { Accept: 'application/json' } });
+    const r = await fetch(KVM_STATUS_URL, { signal, headers: { Accept: 'application/json', ...tokenHeaders() } });
+    if (r.status === 403) return { kind: 'forbidden', reason: await refusal(r) };
     if (!r.ok || !(r.headers.get('content-type') ?? '').includes('application/json')) return { kind: 'absent' };
     const body = (await r.json()) as { available?: unknown; kernel?: unknown; reason?: unknown };
     if (typeof body.available !== 'boolean') return { kind: 'absent' };
@@ -32,6 +36,25 @@ export async function fetchKvmStatus(signal?: AbortSignal): Promise<KvmStatus> {
     if ((e as Error).name === 'AbortError') throw e;
     return { kind: 'absent' };
   }
+}
+
+/** The endpoint's JSON `error`, or the status line. */
+async function refusal(r: Response): Promise<string> {
+  try {
+    const body = (await r.json()) as { error?: unknown };
+    if (typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON
+  }
+  return `${r.status} ${r.statusText}`.trim();
+}
+
+/** What the page says when the endpoint answers 403. */
+export function forbiddenMessage(reason: string): string {
+  return (
+    `The local server refused this page (403: ${reason}). ` +
+    'Open the playground from the URL that npm start (or npm run preview) printed, the one ending in ?token=…'
+  );
 }
 
 function parseLines(text: string): KernelRecord[] {
@@ -58,7 +81,7 @@ export async function runScenarioOnKvm(scenario: Scenario, signal?: AbortSignal)
     r = await fetch(KVM_RUN_URL, {
       method: 'POST',
       signal,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...tokenHeaders() },
       body: JSON.stringify(scenarioToJson(scenario)),
     });
   } catch (e) {
@@ -73,7 +96,7 @@ export async function runScenarioOnKvm(scenario: Scenario, signal?: AbortSignal)
     } catch {
       // not JSON: keep the status line
     }
-    return { ok: false, message };
+    return { ok: false, message: r.status === 403 ? forbiddenMessage(message) : message };
   }
   try {
     return { ok: true, records: parseLines(text), notes: parseNotes(r.headers.get('x-kvm-notes')) };
