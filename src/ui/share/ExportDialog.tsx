@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { policyToC } from '../../core/export/c';
-import { ExportError } from '../../core/export/common';
+import { ExportError, jsonText } from '../../core/export/common';
 import { policyToRust } from '../../core/export/rust';
 import { policyToJson } from '../../core/policy/policy-json';
 import { usePerform } from '../actions/hooks';
@@ -63,9 +63,9 @@ export function exportDocument(doc: PlaygroundDocument, format: ExportFormat, ba
       case 'rust':
         return { ok: true, text: policyToRust(doc.policy, options) };
       case 'policy-json':
-        return { ok: true, text: `${JSON.stringify(policyToJson(doc.policy), null, 2)}\n` };
+        return { ok: true, text: `${jsonText(policyToJson(doc.policy))}\n` };
       case 'scenario-json':
-        return { ok: true, text: `${JSON.stringify(documentToJson(doc), null, 2)}\n` };
+        return { ok: true, text: `${jsonText(documentToJson(doc))}\n` };
       case 'link': {
         const r = writeLink(base, doc);
         return r.ok ? { ok: true, text: r.url } : r;
