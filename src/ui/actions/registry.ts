@@ -518,6 +518,14 @@ export const ACTIONS = {
     palette: true,
     perform: (store) => st(store).setView({ helpOpen: true, paletteOpen: false }),
   }),
+  'document.restorePrevious': define<{ id: string }>({
+    label: 'Restore the work a link replaced',
+    undo: 'records',
+    perform: (store, { id }) =>
+      void import('../share/previous').then((m) => {
+        if (m.restorePrevious(store)) st(store).dismissNotice(id);
+      }),
+  }),
   'notice.dismiss': define<{ id: string }>({
     label: 'Dismiss the message',
     undo: 'none',

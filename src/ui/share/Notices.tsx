@@ -16,6 +16,11 @@ export function Notices() {
           <p>
             <strong>{n.title}</strong> {n.text}
           </p>
+          {n.restore ? (
+            <ActionButton action="document.restorePrevious" params={{ id: n.id }}>
+              Restore previous work
+            </ActionButton>
+          ) : null}
           <ActionButton action="notice.dismiss" params={{ id: n.id }} label={`Dismiss: ${n.title}`}>
             Dismiss
           </ActionButton>

@@ -3,7 +3,9 @@
  * the address bar, or both. Loaded only then (startup.ts), so that a first visit does not download the readers.
  *
  * 1. The work kept in local storage (storage.ts), if readable; else the default document.
- * 2. A link in the address bar (`#v2.…`) wins over it. If it cannot be opened, the previous work stays, a notice says
+ * 2. A link in the address bar (`#v2.…`) wins over it. Kept work that differs from the link is copied to
+ *    PREVIOUS_KEY first, and a notice offers it back ("Restore previous work"), so a click on a link loses nothing.
+ *    If the link cannot be opened, the previous work stays, a notice says
  *    what was wrong with the link, and the link stays in the address bar until the user edits or dismisses the
  *    notice (sync.ts).
  */
@@ -11,10 +13,26 @@ import type { PlaygroundDocument } from '../state/document';
 import type { Notice } from '../state/share-slice';
 import { type LoadLinkCodec, loadLinkCodec } from './codec';
 import { fragmentOf, type ShareEnv } from './env';
-import { type Migrations, readStoredDocument, setAsideUnreadable, UNREADABLE_KEY } from './storage';
+import {
+  keepPrevious,
+  type Migrations,
+  PREVIOUS_KEY,
+  readStoredDocument,
+  sameWork,
+  setAsideUnreadable,
+  UNREADABLE_KEY,
+} from './storage';
 
 export const LINK_NOTICE = 'link';
 export const STORAGE_NOTICE = 'storage';
+export const PREVIOUS_NOTICE = 'previous';
+
+function workSummary(doc: PlaygroundDocument): string {
+  const name = doc.name ?? doc.policy.name;
+  const n = doc.policy.ranges.length;
+  const m = doc.saved.length;
+  return `${name ? `"${name}", ` : ''}${n} range${n === 1 ? '' : 's'} and ${m} saved access${m === 1 ? '' : 'es'}`;
+}
 
 export interface Startup {
   doc: PlaygroundDocument;
@@ -78,6 +96,17 @@ export async function resolveStartup(env: ShareEnv, options: StartupOptions): Pr
     if (r.ok) {
       if (r.notes.length) {
         notices.push({ id: LINK_NOTICE, tone: 'info', title: 'Opened the link.', text: r.notes.join(' ') });
+      }
+      if (stored.kind === 'ok' && !sameWork(stored.doc, r.doc) && keepPrevious(env.storage)) {
+        notices.push({
+          id: PREVIOUS_NOTICE,
+          tone: 'info',
+          title: 'The link replaced the work you had open.',
+          text:
+            `Your previous work (${workSummary(stored.doc)}) is kept in this browser as "${PREVIOUS_KEY}" ` +
+            'until another link replaces it.',
+          restore: true,
+        });
       }
       return { doc: r.doc, source: 'link', notices, holdUrl: false, persist: true };
     }

@@ -7,8 +7,9 @@ import { documentToJson } from './document-json';
 import { DOCUMENT_KEY } from './env';
 import { type FakeEnv, fakeEnv } from './fakes';
 import { writeLink } from './link-codec';
+import { restorePrevious } from './previous';
 import { type BootOptions, bootPlayground, needsRestore } from './startup';
-import { storedText, UNREADABLE_KEY } from './storage';
+import { PREVIOUS_KEY, storedText, UNREADABLE_KEY } from './storage';
 
 const preset = (id: string) => getPreset(id)?.build() as PlaygroundDocument;
 const fp = (d: PlaygroundDocument) => JSON.stringify(documentToJson(d));
@@ -286,5 +287,43 @@ describe('start-up when its code cannot be loaded', () => {
       vi.doUnmock('./restore');
       vi.resetModules();
     }
+  });
+
+  it('a link opened over different kept work keeps a copy of that work and offers it back, as one undoable step', async () => {
+    const env = fakeEnv(linkOf(preset('selftest-deny')));
+    const kept = withStored(env, preset('deny-all-but-architectural'));
+    const { store, startup, conn } = await boot(env);
+    expect(startup.source).toBe('link');
+    expect(fp(getDocument(store))).toBe(fp(preset('selftest-deny')));
+    expect(env.storage.getItem(PREVIOUS_KEY)).toBe(kept);
+    const notice = store.getState().notices.find((n) => n.id === 'previous');
+    expect(notice?.restore).toBe(true);
+    expect(notice?.text).toContain(PREVIOUS_KEY);
+    // the link's document is now the kept one; the previous work is still there to restore
+    await conn.idle();
+    expect(restorePrevious(store)).toBe(true);
+    expect(fp(getDocument(store))).toBe(fp(preset('deny-all-but-architectural')));
+    perform(store, 'history.undo');
+    expect(fp(getDocument(store))).toBe(fp(preset('selftest-deny')));
+    conn.dispose();
+  });
+
+  it('a link of the work already kept makes no copy and no notice', async () => {
+    const env = fakeEnv(linkOf(preset('selftest-deny')));
+    withStored(env, preset('selftest-deny'));
+    const { store, conn } = await boot(env);
+    expect(env.storage.getItem(PREVIOUS_KEY)).toBeNull();
+    expect(store.getState().notices).toEqual([]);
+    conn.dispose();
+  });
+
+  it('restoring when the copy is gone says so and changes nothing', async () => {
+    const env = fakeEnv(BASE);
+    withStored(env, preset('selftest-deny'));
+    const { store, conn } = await boot(env);
+    expect(restorePrevious(store)).toBe(false);
+    expect(store.getState().notices.find((n) => n.id === 'previous')?.text).toMatch(/Nothing is kept/);
+    expect(fp(getDocument(store))).toBe(fp(preset('selftest-deny')));
+    conn.dispose();
   });
 });

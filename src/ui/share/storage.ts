@@ -16,6 +16,8 @@ import { DOCUMENT_KEY, type KeyValueStorage } from './env';
 
 export { DOCUMENT_KEY };
 export const UNREADABLE_KEY = `${DOCUMENT_KEY}.unreadable`;
+/** The kept work a link was opened over (restore.ts), until the next such link replaces it. */
+export const PREVIOUS_KEY = `${DOCUMENT_KEY}.previous`;
 export const STORAGE_VERSION = 1;
 
 /** Migrations of the stored `document`, by the version they upgrade from (n → n + 1). */
@@ -38,13 +40,13 @@ function messageOf(e: unknown): string {
  */
 export function readStoredDocument(
   storage: KeyValueStorage | null,
-  options: { migrations?: Migrations; version?: number } = {},
+  options: { migrations?: Migrations; version?: number; key?: string } = {},
 ): StoredRead {
   const migrations = options.migrations ?? MIGRATIONS;
   const current = options.version ?? STORAGE_VERSION;
   let text: string | null;
   try {
-    text = storage?.getItem(DOCUMENT_KEY) ?? null;
+    text = storage?.getItem(options.key ?? DOCUMENT_KEY) ?? null;
   } catch (e) {
     return { kind: 'unreadable', reason: `local storage refused to be read (${messageOf(e)})` };
   }
@@ -114,4 +116,22 @@ export function setAsideUnreadable(storage: KeyValueStorage | null): boolean {
   } catch {
     return false;
   }
+}
+
+/** Copies the kept work to PREVIOUS_KEY (replacing an older copy there) before a link replaces it. */
+export function keepPrevious(storage: KeyValueStorage | null): boolean {
+  try {
+    const text = storage?.getItem(DOCUMENT_KEY);
+    if (!storage || text === null || text === undefined) return false;
+    storage.setItem(PREVIOUS_KEY, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether two documents are the same work (what local storage would keep of them, the time aside). */
+export function sameWork(a: PlaygroundDocument, b: PlaygroundDocument): boolean {
+  const at = new Date(0);
+  return storedText(a, at) === storedText(b, at);
 }

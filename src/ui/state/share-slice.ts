@@ -10,6 +10,8 @@ export interface Notice {
   tone: 'alert' | 'info';
   title: string;
   text: string;
+  /** Offer "Restore previous work" (the copy restore.ts kept under PREVIOUS_KEY). */
+  restore?: boolean;
 }
 
 export type ExportFormat = 'c' | 'rust' | 'policy-json' | 'scenario-json' | 'link';
