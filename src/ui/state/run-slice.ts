@@ -1,5 +1,6 @@
 import {
   type AccessResult,
+  DEFAULT_HOST_MODEL,
   type Errno,
   type FilterPolicy,
   getProfile,
@@ -61,7 +62,7 @@ interface Session {
   exits: bigint | null | undefined;
 }
 
-const vmKey = (d: PlaygroundDocument) => `${d.profile}|${d.vcpu}|${d.ignoreMsrs}`;
+const vmKey = (d: PlaygroundDocument) => `${d.profile}|${d.vcpu}|${d.hostModel ?? DEFAULT_HOST_MODEL}|${d.ignoreMsrs}`;
 
 export const createRunSlice = (): SliceCreator<RunSlice> => (set, get) => {
   let session: Session | null = null;
@@ -74,7 +75,7 @@ export const createRunSlice = (): SliceCreator<RunSlice> => (set, get) => {
     if (!session || session.key !== vmKey(doc)) {
       const vm = new SimulatedVm({ ...doc, exits: doc.exits });
       note(
-        `new VM: ${getProfile(doc.profile).label}, vCPU ${getVcpuModel(doc.vcpu).id}, ignore_msrs=${doc.ignoreMsrs ? 1 : 0}`,
+        `new VM: ${getProfile(doc.profile).label}, vCPU ${getVcpuModel(doc.vcpu).id}, host ${doc.hostModel ?? DEFAULT_HOST_MODEL}, ignore_msrs=${doc.ignoreMsrs ? 1 : 0}`,
       );
       session = { vm, key: vmKey(doc), policy: undefined, exits: undefined };
     }
