@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scenarioFromJson, shareDocumentToJson } from '../core/index';
 import { runCliInMemory as cli } from './run-cli-in-memory';
 
 const doc = (steps: unknown[], extra: Record<string, unknown> = {}) =>
@@ -114,6 +115,56 @@ describe('msrfilter test: verdicts and exit codes', () => {
     const r = await cli(['test', 's.json'], { 's.json': wrong });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('steps[1] rdmsr 0x00000011: decision: expected gp, got eperm');
+  });
+
+  it("checks the playground's JSON export: its top-level `expectations`, one verdict per saved access", async () => {
+    const scenario = scenarioFromJson({
+      ...filtered,
+      steps: [
+        { op: 'rdmsr', index: '0x10' },
+        { op: 'rdmsr', index: '0x11' },
+        { op: 'wrmsr', index: '0x11', value: '0x0' },
+      ],
+    });
+    // what the Export dialog writes (src/ui/share/document-json.ts uses the same writer)
+    const exported = (expectations: (string | null)[]) =>
+      JSON.stringify(
+        shareDocumentToJson({ scenario, expectations: expectations as ('allow' | 'eperm' | 'gp' | null)[] }),
+      );
+    const pass = await cli(['test', 'e.json'], { 'e.json': exported(['allow', 'eperm', null]) });
+    expect(pass.code).toBe(0);
+    expect(pass.stdout).toContain('ok    e.json (2 expectations)');
+    const fail = await cli(['test', 'e.json'], { 'e.json': exported(['allow', 'allow', 'gp']) });
+    expect(fail.code).toBe(1);
+    expect(lines(fail.stdout).slice(1, -1)).toEqual([
+      '      steps[1] rdmsr 0x00000011: decision: expected allow, got eperm',
+      '      steps[2] wrmsr 0x00000011: decision: expected gp, got eperm',
+    ]);
+  });
+
+  it.each([
+    [{ expectations: ['allow', 'allow'] }, /^msrfilter: e\.json: expectations: 2 entries for 1 step$/],
+    [{ expectations: ['maybe'] }, /^msrfilter: e\.json: expectations\[0\]: expected "allow", "eperm", "gp" or null/],
+    [{ expectations: 'allow' }, /^msrfilter: e\.json: expectations: expected an array/],
+  ])('a malformed `expectations` array exits 2 and names the place (%j)', async (extra, message) => {
+    const r = await cli(['test', 'e.json'], { 'e.json': doc([{ op: 'rdmsr', index: '0x10' }], extra) });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd()).toMatch(message);
+  });
+
+  it("`expectations` on a set-filter step, or disagreeing with the step's own expect, exits 2", async () => {
+    const control = doc([{ op: 'set-filter', filter: null }], { expectations: ['allow'] });
+    expect((await cli(['test', 'c.json'], { 'c.json': control })).stderr).toBe(
+      'msrfilter: c.json: expectations[0]: steps[0] is a set-filter step: only rdmsr and wrmsr have a verdict\n',
+    );
+    const both = doc([{ op: 'rdmsr', index: '0x10', expect: { decision: 'allow' } }], { expectations: ['gp'] });
+    const r = await cli(['test', 'b.json'], { 'b.json': both });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('msrfilter: b.json: expectations[0]: "gp" disagrees with steps[0].expect.decision "allow"\n');
+    const agree = doc([{ op: 'rdmsr', index: '0x10', expect: { decision: 'allow', result: 'ok' } }], {
+      expectations: ['allow'],
+    });
+    expect((await cli(['test', 'a.json'], { 'a.json': agree })).code).toBe(0);
   });
 
   it('a file without expectations passes with none checked', async () => {
