@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliInMemory } from './run-cli-in-memory';
@@ -168,5 +169,11 @@ describe('the installed command', () => {
     const bad = spawnSync(process.execPath, [bin, 'run', '-'], { input: 'not json' });
     expect(bad.status).toBe(2);
     expect(bad.stderr.toString()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("--version prints the package's version (-V too), and nothing else", async () => {
+    const pkg = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync(process.execPath, [bin, '--version']).toString()).toBe(`${pkg.version}\n`);
+    expect(await cli(['-V'])).toEqual({ code: 0, stdout: '0.0.0-test\n', stderr: '' });
   });
 });

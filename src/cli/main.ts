@@ -53,7 +53,7 @@ export const USAGE = `usage:
                                                       or (--replay) what a policy does to each recorded access
 profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
 hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
-A file argument of - reads standard input; inputs are read up to ${MAX_INPUT_BYTES / 2 ** 20} MiB.`;
+msrfilter --version prints the package's version. A file argument of - reads standard input; inputs are read up to ${MAX_INPUT_BYTES / 2 ** 20} MiB.`;
 
 /** Exit codes: 0 ok, 1 policy refused, 2 malformed input or usage, 3 no /dev/kvm. */
 export class CliExit extends Error {
@@ -74,6 +74,8 @@ export interface CliIo {
   nativeHost?: () => { id: HostModelId | null; why: string };
   /** `test`'s FILE|DIR|GLOB arguments to files (default: each argument as a file). */
   expandPath?: (pattern: string) => string[];
+  /** The package's version, for `--version` (null or absent: unknown in this build). */
+  version?: string | null;
 }
 
 function nativeResolver(io: CliIo): () => HostModelId {
@@ -108,6 +110,8 @@ function parseArgs(argv: string[]) {
       a === '--scenario' ||
       a === '--help' ||
       a === '-h' ||
+      a === '--version' ||
+      a === '-V' ||
       a === '--json' ||
       a === '--allow' ||
       a === '--deny' ||
@@ -144,6 +148,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = positional;
   if (flags.has('help') || flags.has('h')) {
     io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  if (flags.has('version') || flags.has('V')) {
+    if (!io.version) throw new CliExit(3, 'msrfilter: the version is not known in this build');
+    io.stdout(`${io.version}\n`);
     return 0;
   }
   if (!command) {

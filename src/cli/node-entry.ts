@@ -2,6 +2,7 @@ import { detectNativeHost } from '../node/native-host';
 import { expandPath } from './expand-paths';
 import type { CliIo } from './main';
 import { main, readFileOrStdin } from './main';
+import { packageVersion } from './package-version';
 
 /**
  * A reader that has gone (`msrfilter run big.json | head -1`) is no error: the CLI stops quietly with exit 0 instead
@@ -33,5 +34,6 @@ export async function runNode(argv: string[], runOnKvm?: CliIo['runOnKvm']): Pro
     expandPath,
     nativeHost: () => detectNativeHost(),
     runOnKvm,
+    version: packageVersion(),
   });
 }

@@ -49,14 +49,17 @@ export function runTestCommand(args: TestCommandArgs, io: TestCommandIo): number
     }
   }
 
+  const cells = matrixOf(profiles, hosts);
+  const cases: SuiteCase[] = [];
   const files: string[] = [];
   const seen = new Set<string>();
-  let unreadable = 0;
   for (const pattern of args.patterns) {
     const found = io.expandPath(pattern);
+    // In the report too (an <error> in JUnit, a `not ok` in TAP), so that a CI job that reads only the report sees it.
     if (!found.length) {
-      io.stderr(`msrfilter: test: ${pattern}: no such file, or no *.json file matches\n`);
-      unreadable++;
+      for (const cell of cells) {
+        cases.push({ kind: 'malformed', file: pattern, cell, message: 'no such file, or no *.json file matches' });
+      }
     }
     for (const f of found) {
       if (!seen.has(f)) files.push(f);
@@ -64,8 +67,6 @@ export function runTestCommand(args: TestCommandArgs, io: TestCommandIo): number
     }
   }
 
-  const cells = matrixOf(profiles, hosts);
-  const cases: SuiteCase[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -78,8 +79,11 @@ export function runTestCommand(args: TestCommandArgs, io: TestCommandIo): number
     }
     for (const cell of cells) cases.push(checkFile(file, text, cell));
   }
-  for (const c of cases) if (c.kind === 'malformed') io.stderr(`msrfilter: ${c.file}: ${c.message}\n`);
+  // Once per file, however many cells of the matrix it failed in.
+  const problems = new Set<string>();
+  for (const c of cases) if (c.kind === 'malformed') problems.add(`msrfilter: ${c.file}: ${c.message}\n`);
+  for (const line of problems) io.stderr(line);
   io.stdout(report(reporter, cases));
-  if (unreadable || cases.some((c) => c.kind === 'malformed')) return 2;
+  if (cases.some((c) => c.kind === 'malformed')) return 2;
   return cases.some(caseFailed) ? 1 : 0;
 }

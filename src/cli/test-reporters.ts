@@ -49,8 +49,14 @@ export function defaultReport(cases: readonly SuiteCase[]): string {
     }
   }
   const t = totalsOf(cases);
+  const files = new Set(cases.map((c) => c.file)).size;
+  // Over a --profile/--host matrix each file runs once per cell: count the runs, and say how they multiply.
+  const what =
+    files === t.cases
+      ? plural(t.cases, 'file')
+      : `${plural(t.cases, 'run')} (${plural(files, 'file')} × ${t.cases / files} cells)`;
   out.push(
-    `${plural(t.cases, 'file')}: ${t.cases - t.failedCases - t.malformed} passed, ${t.failedCases} failed, ` +
+    `${what}: ${t.cases - t.failedCases - t.malformed} passed, ${t.failedCases} failed, ` +
       `${t.malformed} malformed; ${plural(t.expectations, 'expectation')}, ${t.failedExpectations} failed`,
   );
   return `${out.join('\n')}\n`;

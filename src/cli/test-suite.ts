@@ -5,7 +5,8 @@ import {
   InputError,
   parseJsonText,
   runScenario,
-  scenarioFromJson,
+  type Scenario,
+  shareDocumentFromJson,
 } from '../core/index';
 
 /** `--profile`/`--host` values of one run of the suite; absent: each file's own. */
@@ -59,15 +60,48 @@ function withOverrides(json: unknown, cell: MatrixCell): unknown {
   return out;
 }
 
+/**
+ * The scenario of a test file with every expectation on its steps. The playground's JSON export (and
+ * `msrfilter import --scenario`) keeps the saved accesses' expected verdicts in a top-level `expectations` array,
+ * one per step (a decision or null): each becomes that step's `expect.decision`.
+ */
+export function testScenarioFromJson(json: unknown): Scenario {
+  const { scenario, expectations } = shareDocumentFromJson(json);
+  if (!expectations) return scenario;
+  if (expectations.length > scenario.steps.length) {
+    throw new InputError(
+      'expectations',
+      `${expectations.length} entries for ${scenario.steps.length} step${scenario.steps.length === 1 ? '' : 's'}`,
+    );
+  }
+  expectations.forEach((decision, i) => {
+    if (decision === null) return;
+    const step = scenario.steps[i];
+    if (step.op !== 'rdmsr' && step.op !== 'wrmsr') {
+      throw new InputError(
+        `expectations[${i}]`,
+        `steps[${i}] is a ${step.op} step: only rdmsr and wrmsr have a verdict`,
+      );
+    }
+    const own = step.expect?.decision;
+    if (own !== undefined && own !== decision) {
+      throw new InputError(`expectations[${i}]`, `"${decision}" disagrees with steps[${i}].expect.decision "${own}"`);
+    }
+    step.expect = { ...step.expect, decision };
+  });
+  return scenario;
+}
+
 /** Runs one test file's scenario (already read) under one cell of the matrix and checks every step's `expect`. */
 export function checkFile(file: string, text: string, cell: MatrixCell): SuiteCase {
   try {
-    const scenario = scenarioFromJson(withOverrides(parseJsonText(text, ''), cell));
+    const scenario = testScenarioFromJson(withOverrides(parseJsonText(text, ''), cell));
     const run = runScenario(scenario, false);
     const steps: CheckedStep[] = [];
     for (const r of run.steps) {
       const expect = scenario.steps[r.step].expect;
-      if (!expect) continue;
+      // `"expect": null` (a saved access with no expected verdict) or `{}` expects nothing: not a check.
+      if (!expect || Object.keys(expect).length === 0) continue;
       const label = 'index' in r ? `steps[${r.step}] ${r.op} ${hex32(r.index)}` : `steps[${r.step}] ${r.op}`;
       steps.push({ step: r.step, label, mismatches: checkExpectation(r, expect) });
     }
