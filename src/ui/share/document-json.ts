@@ -6,22 +6,18 @@
  * Only lazily loaded code uses this module (local storage, import, export), so that the JSON readers and writers
  * stay out of the first render's JS.
  */
-import { InputError } from '../../core/errors';
-import { describeValue } from '../../core/numbers';
 import { scenarioFromJson } from '../../core/scenario/scenario-json';
-import { EXPECTATIONS, type Expectation, shareDocumentFromJson, shareDocumentToJson } from '../../core/share/document';
-import type { PlaygroundDocument } from '../state/document';
+import { type Expectation, shareDocumentFromJson, shareDocumentToJson } from '../../core/share/document';
+import { type PlaygroundDocument, readExpect } from '../state/document';
 import { fromShareDocument, toShareDocument } from './convert';
 
 export function documentToJson(doc: PlaygroundDocument): Record<string, unknown> {
   return shareDocumentToJson(toShareDocument(doc));
 }
 
-function stepExpectation(step: unknown, i: number): Expectation {
+function stepExpectation(step: unknown, op: string, i: number, notes?: string[]): Expectation {
   const e = typeof step === 'object' && step !== null ? (step as Record<string, unknown>).expect : undefined;
-  if (e === undefined || e === null) return null;
-  if (typeof e === 'string' && (EXPECTATIONS as readonly string[]).includes(e)) return e as Expectation;
-  throw new InputError(`steps[${i}].expect`, `expected "allow", "eperm", "gp" or null, got ${describeValue(e)}`);
+  return readExpect(e, `steps[${i}].expect`, op, notes);
 }
 
 /**
@@ -34,7 +30,7 @@ export function documentFromJson(v: unknown, notes?: string[]): PlaygroundDocume
     const scenario = scenarioFromJson(obj);
     const raw = Array.isArray(obj.steps) ? obj.steps : [];
     return fromShareDocument(
-      { scenario, expectations: scenario.steps.map((_, i) => stepExpectation(raw[i], i)) },
+      { scenario, expectations: scenario.steps.map((step, i) => stepExpectation(raw[i], step.op, i, notes)) },
       notes,
     );
   }

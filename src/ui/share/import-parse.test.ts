@@ -42,6 +42,27 @@ describe('what the Import dialog reads', () => {
     }
   });
 
+  it('a test file for msrfilter test imports back: an object expect gives its decision, with a note for the rest', () => {
+    const r = parseImportText(
+      json({
+        format: 'msr-scenario/1',
+        steps: [
+          { op: 'rdmsr', index: '0x10', expect: { decision: 'allow', result: 'ok' } },
+          { op: 'rdmsr', index: '0x11', expect: { exit: null } },
+          { op: 'rdmsr', index: '0x12', expect: 'gp' },
+        ],
+      }),
+    );
+    if (!r.ok) throw new Error(r.message);
+    if (r.kind !== 'document') throw new Error(r.kind);
+    expect(r.doc.saved.map((a) => a.expect)).toEqual(['allow', null, 'gp']);
+    expect(r.notes.join(' ')).toContain('steps[0].expect: the playground checks the decision only; result is not kept');
+    expect(r.notes.join(' ')).toContain('steps[1].expect: the playground checks the decision only; exit is not kept');
+    expect(
+      failure(json({ format: 'msr-scenario/1', steps: [{ op: 'rdmsr', index: 0, expect: { decision: 'maybe' } }] })),
+    ).toMatch(/steps\[0\]\.expect/);
+  });
+
   it('set-filter and set-exits steps are not kept, with a note for each', () => {
     const r = parseImportText(
       json({

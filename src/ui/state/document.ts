@@ -6,6 +6,7 @@ import {
   InputError,
   NEWEST_PROFILE,
   type ProfileId,
+  parseExpectation,
   type Scenario,
   type Step,
   scenarioFromJson,
@@ -105,10 +106,27 @@ export function documentToScenario(doc: PlaygroundDocument): Record<string, unkn
   return out;
 }
 
-function readExpect(raw: unknown, place: string): Decision | null {
+/**
+ * A step's `expect` as the saved access's expected verdict: the bare verdict the playground writes, or the object
+ * `msrfilter test` reads (formats.md), of which the playground keeps the decision (a note says what else is dropped).
+ */
+export function readExpect(raw: unknown, place: string, op: string, notes?: string[]): Decision | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw === 'string' && (DECISIONS as readonly string[]).includes(raw)) return raw as Decision;
-  throw new InputError(place, `expected one of ${DECISIONS.join(', ')}, got ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError(
+      place,
+      `expected one of ${DECISIONS.join(', ')}, null or an object, got ${JSON.stringify(raw)}`,
+    );
+  }
+  const e = parseExpectation(raw, place, op);
+  const others = Object.keys(e).filter((k) => k !== 'decision');
+  if (others.length) {
+    notes?.push(
+      `${place}: the playground checks the decision only; ${others.join(', ')} ${others.length === 1 ? 'is' : 'are'} not kept`,
+    );
+  }
+  return e.decision ?? null;
 }
 
 /**
@@ -158,8 +176,8 @@ export function coreScenarioToDocument(
 export function scenarioToDocument(json: unknown, notes?: string[]): PlaygroundDocument {
   const s = scenarioFromJson(json);
   const rawSteps = (json as { steps?: unknown[] }).steps ?? [];
-  const expectations = s.steps.map((_, i) =>
-    readExpect((rawSteps[i] as Record<string, unknown>).expect, `steps[${i}].expect`),
+  const expectations = s.steps.map((step, i) =>
+    readExpect((rawSteps[i] as Record<string, unknown>).expect, `steps[${i}].expect`, step.op, notes),
   );
   return coreScenarioToDocument(s, expectations, notes);
 }
