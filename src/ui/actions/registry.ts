@@ -36,6 +36,7 @@ import type { ActionDef } from './types';
 
 /** Copying and downloading (share/copy.ts, with the address-bar sync it uses) load on first use. */
 const loadCopy = () => import('../share/copy');
+const loadTools = () => import('../tools/tool-actions');
 
 /** Declares an action with its parameter type (void: none). */
 const define = <P = void>(def: ActionDef<P>): ActionDef<P> => def;
@@ -525,6 +526,23 @@ export const ACTIONS = {
       void import('../share/previous').then((m) => {
         if (m.restorePrevious(store)) st(store).dismissNotice(id);
       }),
+  }),
+  // --- policy tools: lint (a panel), optimize (pack), learn from a recorded guest ---------------------------
+  'tools.optimize': define({
+    label: 'Optimize the policy (fewest ranges, proven equal)',
+    undo: 'records',
+    palette: true,
+    perform: (store) => void loadTools().then((m) => m.optimizePolicy(store)),
+  }),
+  'tools.replayTrace': define<{ text: string }>({
+    label: 'Replay a recorded trace: save the accesses the policy denies',
+    undo: 'records',
+    perform: (store, { text }) => void loadTools().then((m) => m.replayTrace(store, text)),
+  }),
+  'tools.learnPolicy': define<{ text: string }>({
+    label: 'Learn the smallest DEFAULT_DENY policy from a recorded trace',
+    undo: 'records',
+    perform: (store, { text }) => void loadTools().then((m) => m.applyLearnedPolicy(store, text)),
   }),
   'notice.dismiss': define<{ id: string }>({
     label: 'Dismiss the message',

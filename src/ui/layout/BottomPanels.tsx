@@ -7,11 +7,13 @@ import { Tabs } from './Tabs';
 const ExplainPanel = lazy(() => import('../explain/ExplainPanel').then((m) => ({ default: m.ExplainPanel })));
 const ComparePanel = lazy(() => import('../explain/ComparePanel').then((m) => ({ default: m.ComparePanel })));
 const MsrReference = lazy(() => import('../explain/MsrReference').then((m) => ({ default: m.MsrReference })));
+const PolicyToolsPanel = lazy(() => import('../tools/PolicyToolsPanel').then((m) => ({ default: m.PolicyToolsPanel })));
 const SavedOnKvm = lazy(() => import('../kvm/SavedOnKvm').then((m) => ({ default: m.SavedOnKvm })));
 
 const RENDER: Record<PanelId, () => ReactNode> = {
   explain: () => <ExplainPanel />,
   compare: () => <ComparePanel />,
+  tools: () => <PolicyToolsPanel />,
   reference: () => <MsrReference />,
   kvm: () => <SavedOnKvm />,
 };

@@ -14,10 +14,11 @@ export interface FocusedCell {
   index: number;
 }
 
-export type PanelId = 'explain' | 'compare' | 'reference' | 'kvm';
+export type PanelId = 'explain' | 'compare' | 'tools' | 'reference' | 'kvm';
 export const PANELS: readonly { id: PanelId; label: string }[] = [
   { id: 'explain', label: 'Effective policy' },
   { id: 'compare', label: 'Compare A/B' },
+  { id: 'tools', label: 'Lint, optimize, learn' },
   { id: 'reference', label: 'MSR reference' },
   { id: 'kvm', label: 'Simulator vs KVM' },
 ];
