@@ -7,6 +7,8 @@ import { access } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { HostModelId } from '../src/core/host/host-models';
+import { detectNativeHost } from '../src/node/native-host';
 
 export const ORACLE_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const HELPER_PATH = join(ORACLE_DIR, 'build', 'kvm-oracle');
@@ -103,15 +105,20 @@ export interface Availability {
   available: boolean;
   kernel: string;
   reason?: string;
+  /** The host model that matches this machine's /dev/kvm (src/node/native-host.ts), and why; null: none matches. */
+  hostModel?: HostModelId | null;
+  hostWhy?: string;
 }
 
 /** /dev/kvm usable, the helper built, and its start-up probe (empty input) exits 0. */
 export async function kvmAvailability(helper?: string): Promise<Availability> {
   const kernel = `Linux ${release()}`;
+  const native = detectNativeHost();
+  const host = { hostModel: native.id, hostWhy: native.why };
   const problem = (await kvmDeviceProblem()) ?? (helper ? null : await ensureHelper());
-  if (problem) return { available: false, kernel, reason: problem.reason };
+  if (problem) return { available: false, kernel, reason: problem.reason, ...host };
   const probe = await runHelper('', { helper, timeoutMs: 10_000 });
-  if (probe.code === 0) return { available: true, kernel };
+  if (probe.code === 0) return { available: true, kernel, ...host };
   const said = probe.lines.find((l) => l.startsWith('fatal')) ?? `exit ${probe.code ?? probe.signal}`;
-  return { available: false, kernel, reason: `the helper cannot use ${KVM_DEVICE}: ${said}` };
+  return { available: false, kernel, reason: `the helper cannot use ${KVM_DEVICE}: ${said}`, ...host };
 }

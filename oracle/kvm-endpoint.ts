@@ -1,6 +1,7 @@
 /**
  * The playground's local endpoint for the real-KVM oracle (Connect-style middleware, used by the Vite plugin):
- *   GET  /api/kvm/status → {"available": boolean, "kernel": "Linux 6.18…", "reason"?: "…"}
+ *   GET  /api/kvm/status → {"available": boolean, "kernel": "Linux 6.18…", "reason"?: "…",
+ *                            "hostModel"?: "pvm-amd" | … | null, "hostWhy"?: "module kvm_pvm, CPU vendor …"}
  *   POST /api/kvm/run    → the kernel's JSON Lines for an msr-scenario/1 body
  * Every request must prove it comes from the person who started the server: the secret token made at server start
  * (vite-kvm-plugin.ts prints it in the server's URL; the page keeps it and sends it as X-Msrfilter-Token), compared in
@@ -178,8 +179,13 @@ export function createKvmMiddleware(load: () => Promise<EndpointDeps>, token: st
       if (!hasToken(req, token)) return fail(res, 403, TOKEN_REFUSAL);
       if (path === '/api/kvm/status') {
         if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'use GET', { Allow: 'GET, HEAD' });
-        const { available, kernel, reason } = await availability(await depsOf());
-        return send(res, 200, reason === undefined ? { available, kernel } : { available, kernel, reason });
+        const { available, kernel, reason, hostModel, hostWhy } = await availability(await depsOf());
+        return send(res, 200, {
+          available,
+          kernel,
+          ...(reason === undefined ? {} : { reason }),
+          ...(hostModel === undefined ? {} : { hostModel, hostWhy }),
+        });
       }
       if (req.method !== 'POST') return fail(res, 405, 'use POST', { Allow: 'POST' });
       await run(req, res, await depsOf());

@@ -38,9 +38,26 @@ afterEach(() => {
 const runButton = () => screen.getByRole('button', { name: /run on this machine's kvm/i });
 
 describe('KvmComparePanel', () => {
+  it("simulates on this machine's host model, as the endpoint names it, and says so", async () => {
+    mockFetch(() =>
+      json({
+        available: true,
+        kernel: 'Linux 6.18.44',
+        hostModel: 'pvm-intel',
+        hostWhy: 'module kvm_pvm, CPU vendor GenuineIntel, LA57 on',
+      }),
+    );
+    const simulate = vi.fn(() => simulated);
+    render(<KvmComparePanel scenario={{ ...scenario, hostModel: 'svm' }} simulate={simulate} />);
+    expect(await screen.findByText(/answers for this machine's host model, PVM on Intel/)).toHaveTextContent(
+      "(module kvm_pvm, CPU vendor GenuineIntel, LA57 on), not the document's kvm_amd",
+    );
+    expect(simulate).toHaveBeenLastCalledWith('pvm-intel');
+  });
+
   it('disables the button with an explanation when there is no endpoint (static host)', async () => {
     mockFetch(() => new Response('<!doctype html>', { status: 404, headers: { 'Content-Type': 'text/html' } }));
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     expect(await screen.findByText(/needs the local server/)).toBeInTheDocument();
     expect(runButton()).toBeDisabled();
     expect(runButton()).toHaveAccessibleDescription(/needs the local server/);
@@ -48,7 +65,7 @@ describe('KvmComparePanel', () => {
 
   it('disables the button and says why when this machine has no usable KVM', async () => {
     mockFetch(() => json({ available: false, kernel: 'Linux 6.1.0', reason: '/dev/kvm not available (ENOENT)' }));
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     expect(await screen.findByText(/KVM is not available: \/dev\/kvm not available \(ENOENT\)/)).toBeInTheDocument();
     expect(runButton()).toBeDisabled();
   });
@@ -56,7 +73,7 @@ describe('KvmComparePanel', () => {
   it('says plainly that the server refused the page (403) and how to open it with the token', async () => {
     sessionStorage.clear();
     const f = mockFetch(() => json({ error: 'missing or wrong token: open the playground from the URL…' }, 403));
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     expect(
       await screen.findByText(/The local server refused this page \(403: missing or wrong token/),
     ).toBeInTheDocument();
@@ -71,7 +88,7 @@ describe('KvmComparePanel', () => {
       url === '/api/kvm/status' ? json({ available: true, kernel: 'Linux 6.18.44' }) : jsonLines(simLines),
     );
     const user = userEvent.setup();
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     await screen.findByText(/Kernel: Linux/);
     await user.click(runButton());
     expect(await screen.findByText(/steps agree/)).toBeInTheDocument();
@@ -96,7 +113,7 @@ describe('KvmComparePanel', () => {
       return jsonLines(kernel, ['msrfilter: note: a note from the runner']);
     });
     const user = userEvent.setup();
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     expect(await screen.findByText(/Kernel: Linux 6\.18\.44/)).toBeInTheDocument();
     await user.click(runButton());
 
@@ -120,7 +137,7 @@ describe('KvmComparePanel', () => {
         : json({ error: 'steps: 2001 steps; the endpoint runs at most 2000' }, 400),
     );
     const user = userEvent.setup();
-    render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     await screen.findByText(/Kernel: Linux/);
     await user.click(runButton());
     expect(await screen.findByText(/The kernel run failed: steps: 2001 steps/)).toBeInTheDocument();
@@ -129,7 +146,7 @@ describe('KvmComparePanel', () => {
   it('says so when a scenario is longer than the endpoint takes', async () => {
     mockFetch(() => json({ available: true, kernel: 'Linux 6.18.44' }));
     const long = { ...scenario, steps: Array.from({ length: 2001 }, () => scenario.steps[0]) };
-    render(<KvmComparePanel scenario={long} simulated={simulated} />);
+    render(<KvmComparePanel scenario={long} simulate={() => simulated} />);
     expect(await screen.findByText(/at most 2000 steps; this scenario has 2001/)).toBeInTheDocument();
     expect(runButton()).toBeDisabled();
   });
@@ -139,12 +156,12 @@ describe('KvmComparePanel', () => {
       url === '/api/kvm/status' ? json({ available: true, kernel: 'Linux 6.18.44' }) : jsonLines(simLines),
     );
     const user = userEvent.setup();
-    const { rerender } = render(<KvmComparePanel scenario={scenario} simulated={simulated} />);
+    const { rerender } = render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
     await screen.findByText(/Kernel: Linux/);
     await user.click(runButton());
     expect(await screen.findByText('4 of 4 steps agree')).toBeInTheDocument();
     const changed = { ...scenario, steps: scenario.steps.slice(0, 2) };
-    rerender(<KvmComparePanel scenario={changed} simulated={simulated.slice(0, 2)} />);
+    rerender(<KvmComparePanel scenario={changed} simulate={() => simulated.slice(0, 2)} />);
     expect(screen.queryByText(/steps agree/)).not.toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });

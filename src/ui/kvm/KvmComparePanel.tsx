@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { type Scenario, type StepResult, scenarioToJson } from '../../core/index';
+import { HOST_MODELS, type HostModelId, type Scenario, type StepResult, scenarioToJson } from '../../core/index';
 import { type CompareRow, compareSteps } from './compare-steps';
 import {
   fetchKvmStatus,
@@ -13,7 +13,8 @@ import './kvm.css';
 
 export interface KvmComparePanelProps {
   scenario: Scenario;
-  simulated: StepResult[];
+  /** The simulator's results on a host model (this machine's, once the endpoint has named it). */
+  simulate: (hostModel?: HostModelId) => StepResult[];
 }
 
 type RunState =
@@ -55,7 +56,7 @@ function Cell({ row, field }: { row: CompareRow; field: (typeof FIELDS)[number] 
 }
 
 /** The simulated results beside this machine's kernel, step by step, with every difference marked in words. */
-export function KvmComparePanel({ scenario, simulated }: KvmComparePanelProps) {
+export function KvmComparePanel({ scenario, simulate }: KvmComparePanelProps) {
   const [status, setStatus] = useState<KvmStatus | null>(null);
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
   const explainId = useId();
@@ -73,6 +74,9 @@ export function KvmComparePanel({ scenario, simulated }: KvmComparePanelProps) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: scenarioKey is the trigger
   useEffect(() => setRun({ kind: 'idle' }), [scenarioKey]);
 
+  const native = status?.kind === 'available' || status?.kind === 'unavailable' ? status.hostModel : null;
+  // the kernel here is this machine's: the simulator answers for the host model that matches it
+  const simulated = useMemo(() => simulate(native ?? undefined), [simulate, native]);
   const blocked = explanation(status, scenario.steps.length);
   const comparison = useMemo(
     () => (run.kind === 'done' ? compareSteps(scenario, simulated, run.records) : null),
@@ -92,6 +96,16 @@ export function KvmComparePanel({ scenario, simulated }: KvmComparePanelProps) {
       <h2 id={`${explainId}-title`}>Simulator vs this machine's kernel</h2>
       <p className="kvm-intro">
         {status?.kind === 'available' || status?.kind === 'unavailable' ? `Kernel: ${status.kernel}. ` : ''}
+        {native ? (
+          <span className="kvm-native-host">
+            The simulator answers for this machine's host model, {HOST_MODELS[native].label}
+            {status && 'hostWhy' in status && status.hostWhy ? ` (${status.hostWhy})` : ''}
+            {scenario.hostModel && scenario.hostModel !== native
+              ? `, not the document's ${HOST_MODELS[scenario.hostModel].label}`
+              : ''}
+            .{' '}
+          </span>
+        ) : null}
         Runs the scenario through <code>/dev/kvm</code> on a fresh VM and puts the kernel's answers beside the simulated
         ones.
       </p>

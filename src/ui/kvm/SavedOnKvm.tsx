@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
+import type { HostModelId } from '../../core/index';
 import { runScenario } from '../../core/scenario/run-scenario';
 import { useAppStore } from '../state/context';
 import { documentToCoreScenario } from '../state/document';
@@ -11,7 +12,10 @@ import { KvmComparePanel } from './KvmComparePanel';
 export function SavedOnKvm() {
   const doc = useAppStore((s) => s.doc);
   const scenario = useMemo(() => documentToCoreScenario(doc), [doc]);
-  const simulated = useMemo(() => runScenario(scenario, false).steps, [scenario]);
+  const simulate = useCallback(
+    (hostModel?: HostModelId) => runScenario(hostModel ? { ...scenario, hostModel } : scenario, false).steps,
+    [scenario],
+  );
   return (
     <div className="saved-on-kvm">
       {doc.saved.length === 0 ? (
@@ -25,7 +29,7 @@ export function SavedOnKvm() {
           fresh VM with this document's settings and policy.
         </p>
       )}
-      <KvmComparePanel scenario={scenario} simulated={simulated} />
+      <KvmComparePanel scenario={scenario} simulate={simulate} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
  * The local real-KVM endpoint (oracle/kvm-endpoint.ts, served by `npm start` / `vite preview`):
  * GET /api/kvm/status and POST /api/kvm/run. On a static host neither exists.
  */
-import { type Scenario, scenarioToJson } from '../../core/index';
+import { type HostModelId, isHostModelId, type Scenario, scenarioToJson } from '../../core/index';
 import { tokenHeaders } from './kvm-token';
 
 export const KVM_STATUS_URL = '/api/kvm/status';
@@ -10,9 +10,15 @@ export const KVM_RUN_URL = '/api/kvm/run';
 /** The endpoint's limit. */
 export const KVM_MAX_STEPS = 2000;
 
+/** The host model that matches the machine's /dev/kvm (null: none matches or the server does not say), and why. */
+export interface NativeHostInfo {
+  hostModel: HostModelId | null;
+  hostWhy: string;
+}
+
 export type KvmStatus =
-  | { kind: 'available'; kernel: string }
-  | { kind: 'unavailable'; kernel: string; reason: string }
+  | ({ kind: 'available'; kernel: string } & NativeHostInfo)
+  | ({ kind: 'unavailable'; kernel: string; reason: string } & NativeHostInfo)
   /** The endpoint refused this page (403): it was not opened from the URL with the server's token. */
   | { kind: 'forbidden'; reason: string }
   /** No endpoint (a static host, or an old server). */
@@ -27,11 +33,26 @@ export async function fetchKvmStatus(signal?: AbortSignal): Promise<KvmStatus> {
     const r = await fetch(KVM_STATUS_URL, { signal, headers: { Accept: 'application/json', ...tokenHeaders() } });
     if (r.status === 403) return { kind: 'forbidden', reason: await refusal(r) };
     if (!r.ok || !(r.headers.get('content-type') ?? '').includes('application/json')) return { kind: 'absent' };
-    const body = (await r.json()) as { available?: unknown; kernel?: unknown; reason?: unknown };
+    const body = (await r.json()) as {
+      available?: unknown;
+      kernel?: unknown;
+      reason?: unknown;
+      hostModel?: unknown;
+      hostWhy?: unknown;
+    };
     if (typeof body.available !== 'boolean') return { kind: 'absent' };
     const kernel = typeof body.kernel === 'string' ? body.kernel : 'this machine';
-    if (body.available) return { kind: 'available', kernel };
-    return { kind: 'unavailable', kernel, reason: typeof body.reason === 'string' ? body.reason : 'unknown reason' };
+    const host: NativeHostInfo = {
+      hostModel: isHostModelId(body.hostModel) ? body.hostModel : null,
+      hostWhy: typeof body.hostWhy === 'string' ? body.hostWhy : '',
+    };
+    if (body.available) return { kind: 'available', kernel, ...host };
+    return {
+      kind: 'unavailable',
+      kernel,
+      reason: typeof body.reason === 'string' ? body.reason : 'unknown reason',
+      ...host,
+    };
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     return { kind: 'absent' };
