@@ -888,7 +888,7 @@ async function main() {
   if (host.backend === 'svm') {
     const header = {
       hostModel: 'svm',
-      profile: 'linux-6.1',
+      profile: 'linux-6.0',
       backend: 'svm',
       module: 'kvm_amd',
       kernel: /Debian (\d+\.\d+\.\d+)/.exec(host.kernelBuild)?.[1] ?? host.kernel,
@@ -918,7 +918,8 @@ async function main() {
     const old = existsSync(hostFile) ? JSON.parse(readFileSync(hostFile, 'utf8')) : {};
     writeFileSync(
       hostFile,
-      `${toJson({ ...header, ...(doMsrs && doSweep ? {} : { measured: old.measured ?? header.measured }) })}\n`,
+      // `notCompared` is hand-written analysis (what the simulator cannot show, and why): kept from the old file
+      `${toJson({ ...header, ...(doMsrs && doSweep ? {} : { measured: old.measured ?? header.measured }), ...(old.notCompared ? { notCompared: old.notCompared } : {}) })}\n`,
     );
   }
 
