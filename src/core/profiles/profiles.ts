@@ -70,7 +70,9 @@ const LINUX_6_0: KernelProfile = {
   id: 'linux-6.0',
   label: 'Linux 6.0',
   origin: 'cf5029d5dd7c "KVM: x86: Protect the unused bits in MSR exiting flags" (v6.0, backported to stable)',
-  summary: 'Unknown bits in kvm_msr_filter.flags and in the KVM_CAP_X86_USER_SPACE_MSR mask are refused with -EINVAL.',
+  summary:
+    'Unknown bits in kvm_msr_filter.flags and in the KVM_CAP_X86_USER_SPACE_MSR mask are refused with -EINVAL. ' +
+    'Measured on Linux 6.1.192 (kvm_amd): the filter checks and exit reasons as here.',
   filterRules: ['filter-flags-valid', 'empty-default-deny'],
   rangeRules: ['skip-empty', 'flags-valid', 'flags-nonzero', 'bitmap-size'],
   checksExitMask: true,
