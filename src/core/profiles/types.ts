@@ -47,8 +47,9 @@ export interface KernelProfile {
   /** Since 6.12 more "MSR absent from this vCPU model" cases return UNSUPPORTED instead of 1 (→ INVAL). */
   absentIsUnsupported: boolean;
   /**
-   * kvm_is_immutable_feature_msr() (6.5+): once the vCPU has run, KVM_SET_MSRS may write the feature MSRs
-   * (PLATFORM_INFO, ARCH_CAPABILITIES, PERF_CAPABILITIES, DE_CFG) only with the value they hold.
+   * kvm_is_immutable_feature_msr() (measured on 6.18, absent on 6.1; the exact release not checked): once the vCPU
+   * has run, KVM_SET_MSRS may write the feature MSRs (PLATFORM_INFO, ARCH_CAPABILITIES, PERF_CAPABILITIES, DE_CFG)
+   * only with the value they hold.
    */
   immutableFeatureMsrs: boolean;
   errnoOverflow: Errno;

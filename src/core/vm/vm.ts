@@ -54,7 +54,7 @@ export interface ControlResult {
 const CODE_REASON = { err: 'inval', unsupported: 'unknown' } as const;
 
 /**
- * kvm_is_immutable_feature_msr() (profile `immutableFeatureMsrs`, 6.5+; not on the measured 6.1): once the vCPU has
+ * kvm_is_immutable_feature_msr() (profile `immutableFeatureMsrs`: on 6.18, not on the measured 6.1): once the vCPU has
  * run (KVM_RUN), KVM_SET_MSRS may only write these feature MSRs
  * with the value they already hold (do_set_msr() returns -EINVAL otherwise). Measured on 6.18: a host write of 0 to
  * MSR_PLATFORM_INFO succeeds before the first guest access and fails after it. (IA32_UCODE_REV is exempt.)
