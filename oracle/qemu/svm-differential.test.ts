@@ -46,7 +46,7 @@ describe('differential test on svm-6.1: simulator (svm host model) vs kvm_amd 6.
       const t = report.tally;
       console.info(
         `svm-6.1 ${model}: ${t.steps} steps in ${t.scenarios} scenarios: ${formatTally(t)}; ` +
-          `${report.leftOut} guest writes run by the CPU without KVM left out`,
+          `${report.leftOut} guest accesses run by the CPU without KVM left out`,
       );
       if (report.failures.length)
         expect.fail(
