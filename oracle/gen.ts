@@ -10,6 +10,7 @@ import {
   type HostModelId,
   MSR_LIST,
   NEWEST_PROFILE,
+  type ProfileId,
   runStep,
   type Scenario,
   SimulatedVm,
@@ -210,7 +211,8 @@ const GUEST_CODE_END = 0x20_0000n;
  * Keeps the helper's guest alive, and the scenario inside what the simulator models:
  * - a GPA MSR is never pointed into the guest's page tables, stubs or stack (0x1000-0x1fffff; KVM would write its
  *   structures there);
- * - an x2APIC ICR write never sends an NMI, INIT, SIPI or SMI to the only vCPU (delivery mode forced to fixed);
+ * - HV_X64_MSR_RESET is never written with bit 0 set (a reset of the VM where KVM has Hyper-V, as on kvm_amd 6.1);
+ * - an x2APIC ICR write (or Hyper-V's, 0x40000071) never sends an NMI, INIT, SIPI or SMI to the only vCPU (delivery mode forced to fixed);
  * - the x2APIC stays software-disabled (SVR bit 8 clear): KVM then drops fixed IPIs and keeps every LVT entry masked,
  *   so no interrupt ever becomes pending. The simulator has no interrupt state (IRR/ISR/TMR): with the APIC enabled,
  *   a SELF_IPI sets an IRR bit that the simulator does not show (reported, not modelled).
@@ -220,7 +222,9 @@ export function safeWriteValue(index: number, v: bigint): bigint {
     const gpa = v & 0x000f_ffff_ffff_f000n;
     if (gpa >= 0x1000n && gpa < GUEST_CODE_END) return v | 0x4000_0000n;
   }
-  if (index === 0x830) return v & ~0x700n;
+  if (index === 0x830 || index === 0x4000_0071) return v & ~0x700n;
+  // HV_X64_MSR_RESET: a host write of 1 resets the VM where KVM has Hyper-V (kvm_amd 6.1); never ask for it
+  if (index === 0x4000_0003) return v & ~1n;
   if (index === 0x80f) return v & ~0x100n;
   return v;
 }
@@ -279,10 +283,15 @@ function rawIndex(g: GIndex, policy: FilterPolicy | null): number {
  * A plain scenario for `vcpu`. Steps are resolved in order against a simulated VM: an edge index uses the policy
  * most recently given; a `current` write value is what the simulator says the MSR holds at that point.
  */
-export function materialize(g: GScenario, vcpu: VcpuModelId, hostModel?: HostModelId): Scenario {
+export function materialize(
+  g: GScenario,
+  vcpu: VcpuModelId,
+  hostModel?: HostModelId,
+  profile: ProfileId = NEWEST_PROFILE,
+): Scenario {
   const filter = g.filter ? materializePolicy(g.filter) : null;
   const base: Scenario = {
-    profile: NEWEST_PROFILE,
+    profile,
     vcpu,
     ...(hostModel ? { hostModel } : {}),
     exits: g.exits === null ? null : BigInt(g.exits),

@@ -551,6 +551,41 @@ static void create_vm(enum model m)
 	model = m;
 }
 
+/* `close`: the VM and its vCPU go away, so that the next `vcpu` starts a fresh one in the same process. */
+static void destroy_vm(void)
+{
+	munmap(run, run_size);
+	close(vcpu_fd);
+	close(vm_fd);
+	munmap(mem, MEM_SIZE);
+	run = NULL;
+	mem = NULL;
+	vcpu_fd = vm_fd = -1;
+	user_mask = 0;
+	kernel_mask = 0;
+	ignore_msrs = 0;
+	model = M_NONE;
+}
+
+/*
+ * `kvmexits` (diagnostic): how many exits KVM has counted for this VM, from its debugfs statistics
+ * (/sys/kernel/debug/kvm/PID-FD/exits); `kvmexits -` where debugfs is not mounted. Taken before and after an
+ * access it tells whether KVM saw the access at all (an MSR the backend passes through to the CPU does not exit).
+ */
+static void print_exit_count(void)
+{
+	char path[96];
+	unsigned long long n;
+	snprintf(path, sizeof path, "/sys/kernel/debug/kvm/%d-%d/exits", (int)getpid(), vm_fd);
+	FILE *f = fopen(path, "r");
+	if (f && fscanf(f, "%llu", &n) == 1)
+		out("kvmexits %llu", n);
+	else
+		out("kvmexits -");
+	if (f)
+		fclose(f);
+}
+
 static void print_cpuid(void)
 {
 	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 256 * sizeof(struct kvm_cpuid_entry2));
@@ -969,8 +1004,15 @@ int main(void)
 			else
 				PROTO("vcpu: unknown model '%s'", tok[1]);
 			out("ok");
+		} else if (!strcmp(c, "close")) {
+			if (n != 1)
+				PROTO("close takes no arguments");
+			if (model == M_NONE)
+				PROTO("close: there is no VM");
+			destroy_vm();
+			out("ok");
 		} else if (model == M_NONE) {
-			if (strcmp(c, "exits") && strcmp(c, "rawexits") && strcmp(c, "cpuid") && strcmp(c, "guestcpuid") && strcmp(c, "ignore") && strcmp(c, "filter") &&
+			if (strcmp(c, "exits") && strcmp(c, "rawexits") && strcmp(c, "cpuid") && strcmp(c, "guestcpuid") && strcmp(c, "kvmexits") && strcmp(c, "ignore") && strcmp(c, "filter") &&
 			    strcmp(c, "rdmsr") && strcmp(c, "wrmsr") && strcmp(c, "hostrd") &&
 			    strcmp(c, "hostwr"))
 				PROTO("unknown command '%s'", c);
@@ -991,6 +1033,10 @@ int main(void)
 			if (n != 1)
 				PROTO("cpuid takes no arguments");
 			print_cpuid();
+		} else if (!strcmp(c, "kvmexits")) {
+			if (n != 1)
+				PROTO("kvmexits takes no arguments");
+			print_exit_count();
 		} else if (!strcmp(c, "guestcpuid")) {
 			uint64_t sub;
 			if (n != 3 || parse_hex(tok[1], UINT32_MAX, &idx) || parse_hex(tok[2], UINT32_MAX, &sub))

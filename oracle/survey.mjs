@@ -1,68 +1,48 @@
 #!/usr/bin/env node
-// Measures how the real kernel treats MSRs, through oracle/build/kvm-oracle.
+// Measures how the real kernel treats MSRs, through the project's helper (oracle/kvm-oracle.c).
 //
-//   node oracle/survey.mjs [--msrs-only | --checks-only] [--jobs N]
+//   node oracle/survey.mjs [--msrs-only | --checks-only | --sweep-only] [--jobs N] [--out DIR]
+//   npx tsx oracle/survey.mjs --kvm=svm-6.1 [...]     (kvm_amd on Debian's 6.1 under QEMU TCG, oracle/qemu/)
 //
-// Writes oracle/survey/bare.json, oracle/survey/linux64.json (one object per MSR),
-// oracle/survey/checks.json (the filter/validation experiments), oracle/survey/TABLES.md
-// (per-MSR tables) and oracle/survey/SUMMARY.md, then formats them with the project's
-// Biome if it is installed. The part of SUMMARY.md between the `manual` markers is kept
-// from the existing file (hand-written analysis).
-// Every MSR experiment runs on a fresh VM, so results don't depend on each other.
+// Writes into DIR (default oracle/survey, or oracle/survey/svm-6.1 for --kvm=svm-6.1): bare.json, linux64.json (one
+// object per MSR), checks.json (the filter/validation experiments and the pass-through check), reads-*.json and
+// windows-*.json (the read sweep and the write probe of every MSR KVM knows in the swept windows,
+// survey-sweep.mjs), TABLES.md (per-MSR tables) and SUMMARY.md, then formats them with the project's Biome if it
+// is installed. The part of SUMMARY.md between the `manual` markers is kept from the existing file (hand-written
+// analysis). With --kvm=svm-6.1 it also writes host.json (host model, backend, kernel and CPU as measured).
+// Every MSR experiment of bare/linux64.json runs on a fresh VM, so results don't depend on each other.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BIN, backendName, bootSvm61, closeBackend, hex8, hex16, machine, parse, session } from './survey-backend.mjs';
+import {
+  checkPassthrough,
+  PROBE_VALUES,
+  probeWindows,
+  SWEPT_WINDOWS,
+  sweepReads,
+  sweepWrites,
+} from './survey-sweep.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = join(here, 'build', 'kvm-oracle');
-const OUT = join(here, 'survey');
 const argv = process.argv.slice(2);
-const jobsArg = argv.indexOf('--jobs');
-const JOBS = jobsArg >= 0 ? Number(argv[jobsArg + 1]) : Math.max(2, cpus().length * 2);
+const option = (name) => {
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(name.length + 1) : argv[i + 1];
+};
+const KVM = option('--kvm');
+const OUT = option('--out') ?? join(here, 'survey', ...(KVM ? [KVM] : []));
+const jobsArg = option('--jobs');
+let JOBS = jobsArg ? Number(jobsArg) : Math.max(2, cpus().length * 2);
 const MODELS = ['bare', 'linux64'];
 
-// ---------------------------------------------------------------- helpers
-
-const hex8 = (n) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
-const hex16 = (b) => `0x${BigInt.asUintN(64, b).toString(16).padStart(16, '0')}`;
 const ALL1 = (1n << 64n) - 1n;
 
-/** Runs one helper process; commands are strings (a filter block is one multi-line string). */
-function session(commands) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(BIN, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let buf = '';
-    p.stdout.setEncoding('utf8');
-    p.stdout.on('data', (d) => {
-      buf += d;
-    });
-    p.on('error', reject);
-    p.on('close', (code) => {
-      const lines = buf.split('\n').filter((l) => l.length > 0);
-      const fatal = lines.find((l) => l.startsWith('fatal')) ?? null;
-      const responses = lines.filter((l) => !l.startsWith('fatal'));
-      resolve({ responses, fatal, code });
-    });
-    p.stdin.on('error', () => {});
-    p.stdin.end(`${commands.join('\n')}\nquit\n`);
-  });
-}
-
-/** Parses `rdmsr exit=none kreason=none result=ok value=0x...` into an object. */
-function parse(line) {
-  if (line === undefined) return null;
-  const [op, ...kv] = line.split(' ');
-  const o = { op };
-  for (const t of kv) {
-    const i = t.indexOf('=');
-    if (i > 0) o[t.slice(0, i)] = t.slice(i + 1);
-    else o.value = t;
-  }
-  return o;
-}
+// ---------------------------------------------------------------- helpers
 
 /** Guest read outcome as a short string: `ok 0x...` or `gp <kreason>` (with `exit` = kreason under mask 0x7). */
 function rd(line) {
@@ -446,8 +426,9 @@ async function checkValidation() {
     ['W1', 'base 0xffffff00, nmsrs 0x3000 (wraps)', filterBlock('0x0', [['0x1', '0xffffff00', '0x3000', '-']])],
     ['W2', 'x2APIC range {R|W, 0x800, 0x100}', filterBlock('0x0', [['0x3', '0x800', '0x100', '-']])],
   ];
-  const out = [];
-  for (const [id, what, block] of cases) out.push({ id, input: what, errno: await setFilter(block) });
+  const out = await Promise.all(
+    cases.map(async ([id, what, block]) => ({ id, input: what, errno: await setFilter(block) })),
+  );
 
   // T4.1: the cap mask, one bit at a time (helper: `exits` = KVM_ENABLE_CAP)
   const cmds = ['vcpu bare'];
@@ -457,13 +438,11 @@ async function checkValidation() {
   const t41ok = t41.filter(([, r]) => r === 'errno 0').map(([i]) => i);
   const t41other = [...new Set(t41.filter(([, r]) => r !== 'errno 0').map(([, r]) => r))];
   // T4.2 / T4.3
-  const t42 = [];
-  const t43 = [];
-  for (let i = 0; i < 32; i++) {
-    const bit = hex8(2 ** i);
-    t42.push([i, await setFilter(filterBlock(bit, [r1]))]);
-    t43.push([i, await setFilter(filterBlock('0x0', [[bit, '0x0', '0x1', '00']]))]);
-  }
+  const bits = Array.from({ length: 32 }, (_, i) => i);
+  const t42 = await Promise.all(bits.map(async (i) => [i, await setFilter(filterBlock(hex8(2 ** i), [r1]))]));
+  const t43 = await Promise.all(
+    bits.map(async (i) => [i, await setFilter(filterBlock('0x0', [[hex8(2 ** i), '0x0', '0x1', '00']]))]),
+  );
   const summarize = (t) => ({
     ok: t.filter(([, r]) => r === 'errno 0').map(([i]) => i),
     others: [...new Set(t.filter(([, r]) => r !== 'errno 0').map(([, r]) => r))],
@@ -573,20 +552,19 @@ async function checkEvaluation() {
     ['E10', filterBlock('0x0', [['0x1', '0x800', '0x100', '-']]), 'rdmsr 0x00000802 error'],
     ['B1', filterBlock('0x0', [['0x1', '0x10', '0x1', 'fe']]), 'rdmsr 0x00000010 error'],
   ];
-  const out = [];
-  for (const model of MODELS) {
-    for (const [id, block, acc] of cases) {
+  const runs = MODELS.flatMap((model) => cases.map((c) => [model, ...c]));
+  return Promise.all(
+    runs.map(async ([model, id, block, acc]) => {
       const s = await session([`vcpu ${model}`, 'exits 0x7', block, acc]);
-      out.push({
+      return {
         id,
         model,
         access: acc.replace(/ error$/, ''),
         setFilter: s.responses[2],
         result: s.fatal ?? s.responses[3],
-      });
-    }
-  }
-  return out;
+      };
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- summary
@@ -750,20 +728,72 @@ function formatWithBiome(files) {
   if (r.status !== 0) process.stderr.write(`survey: biome format failed:\n${r.stderr || r.stdout}\n`);
 }
 
-async function main() {
-  if (!existsSync(BIN)) {
-    console.error(`survey: ${BIN} is missing; run \`node oracle/build.mjs\` first`);
-    process.exit(1);
+/** The write probe against the strictly-fresh survey rows, where both measured the same write: the differences. */
+function crossCheck(model, recs, windows) {
+  const out = [];
+  const norm = {
+    w: (n) => n.replace(/^exit=\w+ /, ''),
+    r: (n) =>
+      n.startsWith('ok ') ? `ok ${BigInt(`0x${n.slice(3)}`)}` : n.replace(/^exit=\w+ /, '').replace(/ value=-$/, ''),
+    h: (n) => (n.startsWith('ok ') ? `ok ${BigInt(`0x${n.slice(3)}`)}` : n),
+  };
+  const fromSurvey = {
+    w: (v) => v,
+    r: (v) => (v.startsWith('ok ') ? `ok ${BigInt(v.slice(3))}` : v),
+    h: (v) => (v.startsWith('ok ') ? `ok ${BigInt(v.slice(3))}` : v),
+  };
+  for (const rec of recs) {
+    if (!rec.stable) continue;
+    const probe = windows[`0x${Number(rec.index).toString(16)}`];
+    if (!probe) continue;
+    for (const w of rec.writes) {
+      if (!w) continue;
+      const note = probe.w[`0x${BigInt(w[0]).toString(16)}`];
+      if (!note) continue;
+      const [pw, rest] = note.split(' > ');
+      const [pr, ph] = rest.split(' / ');
+      const a = [norm.w(pw), norm.r(pr), norm.h(ph)].join(' | ');
+      const b = [fromSurvey.w(w[1]), fromSurvey.r(w[2]), fromSurvey.h(w[3])].join(' | ');
+      if (a !== b) out.push(`${model} ${rec.index} guest write ${w[0]}: probe "${a}", survey "${b}"`);
+    }
   }
-  const probe = await session([]);
-  if (probe.fatal) {
-    console.error(`survey: the helper cannot run: ${probe.fatal}`);
-    process.exit(3);
+  return out;
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (KVM !== undefined && KVM !== 'svm-6.1') {
+    console.error(`survey: --kvm=${KVM}: unknown backend (svm-6.1)`);
+    process.exit(2);
+  }
+  if (KVM === 'svm-6.1') {
+    try {
+      await bootSvm61();
+    } catch (e) {
+      console.error(`survey: --kvm=svm-6.1: ${e.message}`);
+      process.exit(3);
+    }
+    // every session queued at once is one batch in the guest: let many MSRs progress together
+    if (!jobsArg) JOBS = 1000;
+    const m = machine();
+    process.stderr.write(`survey: svm-6.1 guest up: Linux ${m.kernel} (${m.cpu}) in ${Date.now() - t0} ms\n`);
+  } else {
+    if (!existsSync(BIN)) {
+      console.error(`survey: ${BIN} is missing; run \`node oracle/build.mjs\` first`);
+      process.exit(1);
+    }
+    const probe = await session([]);
+    if (probe.fatal) {
+      console.error(`survey: the helper cannot run: ${probe.fatal}`);
+      process.exit(3);
+    }
   }
   mkdirSync(OUT, { recursive: true });
-  const doMsrs = !argv.includes('--checks-only');
-  const doChecks = !argv.includes('--msrs-only');
-  const t0 = Date.now();
+  const only = ['--msrs-only', '--checks-only', '--sweep-only'].find((f) => argv.includes(f));
+  const doMsrs = !only || only === '--msrs-only';
+  const doChecks = !only || only === '--checks-only';
+  const doSweep = !only || only === '--sweep-only';
+  const host = machine();
   const data = {};
   const meta = {};
 
@@ -787,13 +817,15 @@ async function main() {
     data[model] = recs;
     const head = {
       model,
-      kernel: readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(),
-      cpu: (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] ?? '?',
+      kernel: host.kernel,
+      cpu: host.cpu,
+      ...(host.backend === 'svm' ? { backend: `kvm_amd under ${host.qemu}` } : {}),
       mcgCap: hex16(mcgCap),
       cpuidEffective: (cpuid.responses[1] ?? '')
         .replace(/^cpuid ?/, '')
         .split(' ')
-        .filter((x) => x && x !== 'none'),
+        // 6.1 hands back KVM_GET_CPUID2's nent unchanged (256): the unused entries are all zero
+        .filter((x) => x && x !== 'none' && x !== '0x0.0x0:0x00000000,0x00000000,0x00000000,0x00000000'),
       method:
         'each row: fresh VM, exits 0x7, VMM replies error=1 to every exit (so an exit shows as "gp <reason>"); ' +
         'guest read twice + host read; each guest write on its own fresh VM followed by a guest and a host read-back; ' +
@@ -811,13 +843,16 @@ async function main() {
     };
     meta[model] = head;
     writeFileSync(file, `${toJson({ ...head, msrs: recs })}\n`);
+    process.stderr.write(`survey: ${model}: survey done at ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
 
   let checks = {};
   const checksFile = join(OUT, 'checks.json');
+  if (existsSync(checksFile)) checks = JSON.parse(readFileSync(checksFile, 'utf8'));
   if (doChecks) {
     process.stderr.write('survey: checks\n');
     checks = {
+      ...checks,
       x2apic: [await checkX2apic('bare'), await checkX2apic('linux64')],
       validation: await checkValidation(),
       bareDefaultDeny: await checkBareDefaultDeny(),
@@ -826,8 +861,66 @@ async function main() {
       evaluation: await checkEvaluation(),
     };
     writeFileSync(checksFile, `${toJson(checks)}\n`);
-  } else if (existsSync(checksFile)) {
-    checks = JSON.parse(readFileSync(checksFile, 'utf8'));
+  }
+
+  const crossed = [];
+  if (doSweep) {
+    const passthrough = [];
+    for (const model of MODELS) {
+      const reads = await sweepReads(model);
+      const writeOnly = (await sweepWrites(model)).filter((i) => !reads[`0x${i.toString(16)}`]);
+      const known = [...Object.keys(reads).map(Number), ...writeOnly].sort((x, y) => x - y);
+      process.stderr.write(
+        `survey: ${model}: read sweep: ${Object.keys(reads).length} known, ${writeOnly.length} write-only; probing (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`,
+      );
+      writeFileSync(join(OUT, `reads-${model}.json`), `${JSON.stringify(reads)}\n`);
+      const windows = await probeWindows(model, known);
+      writeFileSync(join(OUT, `windows-${model}.json`), `${JSON.stringify(windows, null, 1)}\n`);
+      passthrough.push(await checkPassthrough(model, known));
+      if (data[model]) crossed.push(...crossCheck(model, data[model], windows));
+      process.stderr.write(`survey: ${model}: write probe done at ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    }
+    checks = { ...checks, passthrough };
+    writeFileSync(checksFile, `${toJson(checks)}\n`);
+    for (const c of crossed) process.stderr.write(`survey: cross-check: ${c}\n`);
+  }
+
+  if (host.backend === 'svm') {
+    const header = {
+      hostModel: 'svm',
+      profile: 'linux-6.0',
+      backend: 'svm',
+      module: 'kvm_amd',
+      kernel: /Debian (\d+\.\d+\.\d+)/.exec(host.kernelBuild)?.[1] ?? host.kernel,
+      release: host.kernel,
+      package: host.package,
+      cpu: host.cpu,
+      under: host.qemu,
+      kvmAmdParams: host.kvmAmdParams,
+      la57: false,
+      measured: `${new Date().toISOString().slice(0, 10)}, npx tsx oracle/survey.mjs --kvm=svm-6.1`,
+      probe: {
+        values: PROBE_VALUES.map((v) => `0x${v.toString(16)}`),
+        windows: SWEPT_WINDOWS.map(([lo, hi]) => [hex8(lo), hex8(hi)]),
+        crossCheck: `${crossed.length} differences between the write probe and the fresh-VM survey`,
+      },
+      files: [
+        'bare.json',
+        'linux64.json',
+        'reads-bare.json',
+        'reads-linux64.json',
+        'windows-bare.json',
+        'windows-linux64.json',
+        'checks.json',
+      ],
+    };
+    const hostFile = join(OUT, 'host.json');
+    const old = existsSync(hostFile) ? JSON.parse(readFileSync(hostFile, 'utf8')) : {};
+    writeFileSync(
+      hostFile,
+      // `notCompared` is hand-written analysis (what the simulator cannot show, and why): kept from the old file
+      `${toJson({ ...header, ...(doMsrs && doSweep ? {} : { measured: old.measured ?? header.measured }), ...(old.notCompared ? { notCompared: old.notCompared } : {}) })}\n`,
+    );
   }
 
   // SUMMARY.md: generated, keeping the manual section of the existing file
@@ -842,10 +935,14 @@ async function main() {
     if (a >= 0 && b > a) manual = old.slice(a, b + END.length);
   }
   const m0 = meta.bare ?? meta.linux64 ?? {};
+  const where =
+    host.backend === 'svm'
+      ? `\`npx tsx oracle/survey.mjs --kvm=svm-6.1\` through the helper in the QEMU guest: kvm_amd on Linux ${m0.kernel ?? host.kernel} (${m0.cpu ?? host.cpu}, ${host.qemu}).`
+      : `\`node oracle/survey.mjs\` through \`oracle/build/kvm-oracle\` on Linux ${m0.kernel ?? '?'} (${m0.cpu ?? '?'}, nested KVM).`;
   const md = [
     '# Real-kernel MSR survey',
     '',
-    `Measured by \`node oracle/survey.mjs\` through \`oracle/build/kvm-oracle\` on Linux ${m0.kernel ?? '?'} (${m0.cpu ?? '?'}, nested KVM).`,
+    `Measured by ${where}`,
     'vCPU models as in oracle/README.md. Raw data: bare.json, linux64.json, checks.json. The sections after the',
     'hand-written analysis are regenerated on every run.',
     '',
@@ -867,13 +964,15 @@ async function main() {
   const tables = [
     '# Real-kernel MSR survey: per-MSR tables',
     '',
-    `Generated by \`node oracle/survey.mjs\` on Linux ${m0.kernel ?? '?'}; see SUMMARY.md for the analysis.`,
+    `Generated by \`oracle/survey.mjs\` on Linux ${m0.kernel ?? '?'}; see SUMMARY.md for the analysis.`,
     '',
     ...MODELS.filter((m) => data[m]).map((m) => `${modelTable(m, data[m])}\n`),
   ].join('\n');
   writeFileSync(tablesFile, tables);
   formatWithBiome([sumFile, tablesFile, ...MODELS.map((m) => join(OUT, `${m}.json`)), checksFile]);
-  process.stderr.write(`survey: done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  const stats = await closeBackend();
+  const batches = stats ? ` (${stats.sessions} fresh VMs in ${stats.runs} helper runs in the guest)` : '';
+  process.stderr.write(`survey: ${backendName()}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s${batches}\n`);
 }
 
 main().catch((e) => {

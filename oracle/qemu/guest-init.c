@@ -1,7 +1,7 @@
 /*
  * guest-init.c - PID 1 of the tiny initramfs the QEMU backend boots (oracle/qemu/README.md).
  *
- * Mounts /proc, /sys and devtmpfs, loads the modules listed in /modules.list (one file name per line, in order,
+ * Mounts /proc, /sys, debugfs and devtmpfs, loads the modules listed in /modules.list (one file name per line, in order,
  * optional parameters after a space) with finit_module, then serves requests on /dev/ttyS1 (raw):
  *
  *   host -> guest:  "@@run N\n" followed by exactly N bytes: the helper's stdin
@@ -196,6 +196,7 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL); /* KVM's per-VM statistics (kvmexits) */
 	mkdir("/tmp", 0777);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
 

@@ -1,4 +1,6 @@
 import type { MsrDefinition } from '../vcpu/catalogue-types';
+import type { CpuFeature } from '../vcpu/models';
+import { SVM_61_CPUID, SVM_61_ENTRIES, SVM_61_REFUSED } from './svm-61';
 
 /** The KVM backend module that serves /dev/kvm: kvm_intel (VMX), kvm_amd (SVM) or kvm_pvm (PVM). */
 export type KvmBackend = 'vmx' | 'svm' | 'pvm';
@@ -27,6 +29,25 @@ export interface HostModel {
   patChecked: boolean;
   /** How we know: measured (where, on what) or read from the kernel source (not measured here). */
   provenance: { kind: 'measured' | 'source'; text: string };
+  /** What a vCPU whose CPUID is set from the host's (linux64) gets on this host instead of the model's own. */
+  hostCpuid?: HostCpuid;
+  /** Index windows (inclusive) that this host's KVM routes to code refusing every index the catalogue lacks. */
+  refusedWindows?: readonly { range: readonly [number, number]; why: string }[];
+  /** Catalogue entries this host treats differently: only the differing fields (a whole entry for an MSR the common catalogue lacks). */
+  entries?: ReadonlyMap<number, HostEntry>;
+}
+
+export interface HostCpuid {
+  add?: readonly CpuFeature[];
+  remove?: readonly CpuFeature[];
+  /** CPUID 0x80000008 EAX[7:0] as the host supports it. */
+  maxPhysAddr?: number;
+}
+
+/** One MSR as this host's KVM handles it: the fields that differ from the common rule, and why. */
+export interface HostEntry extends Partial<Omit<MsrDefinition, 'index'>> {
+  /** Backend (vendor module) or kernel version, with the source where it was looked up; always measured. */
+  cause: string;
 }
 
 export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
@@ -60,20 +81,23 @@ export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
   },
   svm: {
     id: 'svm',
-    label: 'kvm_amd (SVM)',
+    label: 'kvm_amd (SVM), Linux 6.1',
     backend: 'svm',
     vendor: 'amd',
     virtAddrBits: 48,
     archCapabilities: null,
-    hostFeatureControl: false,
+    hostFeatureControl: true,
     patChecked: true,
     provenance: {
-      kind: 'source',
+      kind: 'measured',
       text:
-        'kvm_amd: IA32_PAT validity measured on Debian 6.1 kvm_amd under QEMU TCG (../shared/measurements); the ' +
-        'rest follows the common rules measured on PVM and arch/x86/kvm/x86.c kvm_set_msr_common (MSR_IA32_CR_PAT: ' +
-        'kvm_pat_valid); not a full survey',
+        "measured: kvm_amd on Debian 12's Linux 6.1 under QEMU TCG (-cpu EPYC,+svm), the full survey, read sweep " +
+        'and write probe (oracle/survey/svm-6.1), with the linux-6.0 profile; guest writes that the CPU runs ' +
+        "without KVM (checks.json passthrough) are QEMU's, not compared",
     },
+    hostCpuid: SVM_61_CPUID,
+    refusedWindows: SVM_61_REFUSED,
+    entries: SVM_61_ENTRIES,
   },
   vmx: {
     id: 'vmx',
@@ -110,7 +134,7 @@ export function getHostModel(id: HostModelId): HostModel {
   return HOST_MODELS[id];
 }
 
-type Override = Partial<Omit<MsrDefinition, 'index' | 'name' | 'group'>>;
+type Override = Partial<Omit<MsrDefinition, 'index'>>;
 
 /**
  * The catalogue entries this host changes, for a vCPU whose CPUID is (`hostCpuid`) or is not taken from the host's.
@@ -141,5 +165,7 @@ export function hostOverrides(host: HostModel, hostCpuid: boolean): ReadonlyMap<
       hostWrite: { values: [{ check: 'pat' }], do: { kind: 'store' } },
     });
   }
+  for (const [index, { cause: _cause, ...entry }] of host.entries ?? [])
+    out.set(index, { ...out.get(index), ...entry });
   return out;
 }

@@ -46,5 +46,11 @@ export interface KernelProfile {
   unsupportedCode: string;
   /** Since 6.12 more "MSR absent from this vCPU model" cases return UNSUPPORTED instead of 1 (→ INVAL). */
   absentIsUnsupported: boolean;
+  /**
+   * kvm_is_immutable_feature_msr() (measured on 6.18, absent on 6.1; the exact release not checked): once the vCPU
+   * has run, KVM_SET_MSRS may write the feature MSRs (PLATFORM_INFO, ARCH_CAPABILITIES, PERF_CAPABILITIES, DE_CFG)
+   * only with the value they hold.
+   */
+  immutableFeatureMsrs: boolean;
   errnoOverflow: Errno;
 }

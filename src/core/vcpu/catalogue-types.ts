@@ -41,6 +41,10 @@ export type ValueCheckId =
   | 'hwcr'
   | 'misc-features'
   | 'tsc-aux'
+  | 'tsc-aux-intel'
+  | 'page-gpa'
+  | 'hv-vp-index'
+  | 'hv-assist-gpa'
   | 'async-pf-en'
   | 'async-pf-gpa'
   | 'pv-eoi-gpa'
@@ -51,6 +55,8 @@ export type ValueRule =
   | { canonical: true; guestOnly?: boolean }
   | { check: ValueCheckId; guestOnly?: boolean }
   | { zeroOnly: true; guestOnly?: boolean; why: string }
+  /** Only this value may be written. */
+  | { equals: bigint; guestOnly?: boolean; why: string }
   | { needs: Condition; unlessZero?: boolean; guestOnly?: boolean; why: string };
 
 export type ReadValue =

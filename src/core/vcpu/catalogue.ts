@@ -184,7 +184,8 @@ add({
     ],
     do: { kind: 'stored' },
   },
-  write: writeFail('unsupported', 'IA32_ARCH_CAPABILITIES is read-only for the guest'),
+  // 'absent': KVM_MSR_RET_UNSUPPORTED since the 6.12 split; Linux 6.1 returns 1 (an INVAL exit), measured.
+  write: writeFail('absent', 'IA32_ARCH_CAPABILITIES is read-only for the guest'),
   hostWrite: hostZeroOnly,
 });
 add({
@@ -319,7 +320,8 @@ add({
     gates: [{ unless: { feature: 'pdcm' }, code: 'absent', guestOnly: true, why: 'no PDCM in CPUID' }],
     do: { kind: 'stored' },
   },
-  write: writeFail('unsupported', 'IA32_PERF_CAPABILITIES is read-only for the guest'),
+  // 'absent': UNSUPPORTED since 6.12, 1 (INVAL) on Linux 6.1 (measured)
+  write: writeFail('absent', 'IA32_PERF_CAPABILITIES is read-only for the guest'),
   hostWrite: hostZeroOnly,
 });
 add({
@@ -336,7 +338,8 @@ add({
   meaning: 'XSAVES supervisor state mask (needs XSAVES in CPUID)',
   group: 'architectural',
   read: { gates: [guestErr('no XSAVES in CPUID')], do: { kind: 'stored' } },
-  write: writeFail('unsupported', 'no XSAVES in CPUID'),
+  // 'absent': UNSUPPORTED since 6.12, 1 (INVAL) on Linux 6.1 (measured)
+  write: writeFail('absent', 'no XSAVES in CPUID'),
   hostWrite: writeFail('err', 'the host cannot set IA32_XSS without XSAVES'),
 });
 

@@ -127,6 +127,8 @@ function write(
         return { code: 'err', why: explain ? `${hex64(value)} is not a canonical address` : '' };
     } else if ('zeroOnly' in v) {
       if (value !== 0n) return { code: 'err', why: v.why };
+    } else if ('equals' in v) {
+      if (value !== v.equals) return { code: 'err', why: v.why };
     } else if ('needs' in v) {
       if (!holds(v.needs, model, state)) return { code: 'err', why: v.why };
     } else {
@@ -225,13 +227,18 @@ function writeSvr(
 
 const inWindow = (index: number, [lo, hi]: readonly [number, number]) => index >= lo && index <= hi;
 
-/** An index the catalogue does not list: refused inside KVM's x2APIC and MTRR windows, unknown elsewhere. */
-function uncatalogued(index: number): MsrOutcome {
+/**
+ * An index the catalogue does not list: refused inside KVM's x2APIC and MTRR windows (and the windows the host's
+ * KVM routes to code that refuses it), unknown elsewhere.
+ */
+function uncatalogued(model: VcpuModel, index: number): MsrOutcome {
   if (inWindow(index, X2APIC_WINDOW))
     return { code: 'err', why: "KVM's x2APIC code handles 0x800-0x8ff and refuses this register" };
   if (MTRR_WINDOW_REFUSED.some((w) => inWindow(index, w))) {
     return { code: 'err', why: "inside KVM's MTRR window (0x200-0x2ff) but not an MTRR: refused" };
   }
+  const routed = model.host?.refusedWindows?.find((w) => inWindow(index, w.range));
+  if (routed) return { code: 'err', why: routed.why };
   return { code: 'unsupported', why: 'KVM does not know this MSR (KVM_MSR_RET_UNSUPPORTED)' };
 }
 
@@ -249,7 +256,7 @@ export function emulateMsrAccess(
   explain = true,
 ): MsrOutcome {
   const def = definitionOf(model, index);
-  if (!def) return uncatalogued(index);
+  if (!def) return uncatalogued(model, index);
   if (type === 'read') return read(def, (host && def.hostRead) || def.read, model, state, host, explain);
   return write(def, (host && def.hostWrite) || def.write, model, state, value, host, explain);
 }

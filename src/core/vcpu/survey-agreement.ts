@@ -1,5 +1,7 @@
+import { definitionOf } from '../host/effective-model';
 import type { HostModelId } from '../host/host-models';
 import { hex32, hex64 } from '../numbers';
+import type { ProfileId } from '../profiles/types';
 import { SimulatedVm } from '../vm/vm';
 import type { VcpuModelId } from './models';
 
@@ -16,9 +18,33 @@ export interface SurveyRow {
   hostWrites: [string, string, string, string][];
 }
 
-function freshVm(model: VcpuModelId, hostModel?: HostModelId): SimulatedVm {
+/**
+ * Where a survey was measured: the host model and kernel profile to simulate it on, and the MSRs whose guest writes
+ * the backend let the CPU execute without KVM (checks.json `passthrough`, measured by KVM's exit count): under QEMU
+ * TCG that CPU is QEMU's emulator, whose checks are not KVM's, so those guest writes (and their read-backs) are not
+ * compared. `skipped` counts what was left out.
+ */
+export interface SurveyHost {
+  host?: HostModelId;
+  profile?: ProfileId;
+  cpuReads?: ReadonlySet<number>;
+  cpuWrites?: ReadonlySet<number>;
+  /** MSRs whose guest reads after a host write are not KVM's (host.json `notCompared`: the reasons). */
+  notAfterHostWrite?: ReadonlySet<number>;
+  skipped?: { count: number };
+}
+
+/** The MSR changes on its own on this host (a counter): its values are not compared. */
+function volatileOn(model: VcpuModelId, host: HostModelId | undefined, index: number): boolean {
+  return definitionOf(freshVm(model, host).model, index)?.volatile === true;
+}
+
+/** A bare host model id is the PVM surveys' old calling convention. */
+const hostOf = (h?: HostModelId | SurveyHost): SurveyHost => (typeof h === 'string' ? { host: h } : (h ?? {}));
+
+function freshVm(model: VcpuModelId, hostModel?: HostModelId, profile: ProfileId = 'linux-6.12'): SimulatedVm {
   const vm = new SimulatedVm({
-    profile: 'linux-6.12',
+    profile,
     vcpu: model,
     hostModel,
     exits: 0x7n,
@@ -44,29 +70,43 @@ function hostRead(vm: SimulatedVm, index: number, withValue: boolean): string {
 const stripValue = (s: string, keep: boolean) => (keep ? s : s.replace(/^ok .*/, 'ok'));
 
 /** Replays every survey measurement on the simulator and lists each disagreement. */
-export function surveyDisagreements(model: VcpuModelId, rows: readonly SurveyRow[], host?: HostModelId): string[] {
+export function surveyDisagreements(
+  model: VcpuModelId,
+  rows: readonly SurveyRow[],
+  where?: HostModelId | SurveyHost,
+): string[] {
+  const { host, profile, cpuReads, cpuWrites, notAfterHostWrite, skipped } = hostOf(where);
   const out: string[] = [];
   for (const row of rows) {
     const index = Number(row.index);
-    const keep = row.stable;
+    const keep = row.stable && !volatileOn(model, host, index);
     const at = `${hex32(index)} ${row.name ?? ''}`.trim();
     const check = (what: string, sim: string, real: string) => {
+      const afterHost = what.startsWith('guest read after host write') && notAfterHostWrite?.has(index);
+      if ((what.startsWith('guest read') && cpuReads?.has(index)) || afterHost) {
+        if (skipped) skipped.count++;
+        return;
+      }
       if (stripValue(sim, keep) !== stripValue(real, keep))
         out.push(`${at}: ${what}: simulator "${sim}", kernel "${real}"`);
     };
-    check('guest read', guestRead(freshVm(model, host), index, true), row.read);
-    check('host read', hostRead(freshVm(model, host), index, true), row.host);
+    check('guest read', guestRead(freshVm(model, host, profile), index, true), row.read);
+    check('host read', hostRead(freshVm(model, host, profile), index, true), row.host);
     for (const w of row.writes) {
       if (w === null) continue;
+      if (cpuWrites?.has(index)) {
+        if (skipped) skipped.count += 3;
+        continue;
+      }
       const [value, write, readBack, hostReadBack] = w;
-      const vm = freshVm(model, host);
+      const vm = freshVm(model, host, profile);
       const r = vm.access({ type: 'write', index, value: BigInt(value) }, false);
       check(`guest write ${value}`, r.result === 'ok' ? 'ok' : `gp ${r.exit?.reason ?? 'none'}`, write);
       check(`guest read after guest write ${value}`, guestRead(vm, index, true), readBack);
       check(`host read after guest write ${value}`, hostRead(vm, index, true), hostReadBack);
     }
     for (const [value, write, hostReadBack, guestReadBack] of row.hostWrites) {
-      const vm = freshVm(model, host);
+      const vm = freshVm(model, host, profile);
       const r = vm.access({ type: 'write', index, value: BigInt(value), host: true }, false);
       check(`host write ${value}`, r.result === 'ok' ? 'ok' : 'error', write);
       check(`host read after host write ${value}`, hostRead(vm, index, true), hostReadBack);
@@ -101,18 +141,22 @@ function readNotation(r: string): string {
 export function readSweepDisagreements(
   model: VcpuModelId,
   known: Record<string, { r: string; h: string }>,
-  host?: HostModelId,
+  where?: HostModelId | SurveyHost,
 ): string[] {
+  const { host, profile, cpuReads, skipped } = hostOf(where);
   const out: string[] = [];
   for (const [lo, hi] of SWEPT_WINDOWS) {
     for (let index = lo; index < hi; index++) {
       if (NOT_SIMULATED.has(index) || index === 0x10) continue;
       const m = known[`0x${index.toString(16)}`];
-      const realGuest = m ? readNotation(m.r) : 'gp unknown';
-      const realHost = m ? readNotation(m.h) : 'error';
-      const simGuest = guestRead(freshVm(model, host), index, true);
-      const simHost = hostRead(freshVm(model, host), index, true);
-      if (simGuest !== realGuest)
+      const keep = !volatileOn(model, host, index);
+      const realGuest = stripValue(m ? readNotation(m.r) : 'gp unknown', keep);
+      const realHost = stripValue(m ? readNotation(m.h) : 'error', keep);
+      const simGuest = stripValue(guestRead(freshVm(model, host, profile), index, true), keep);
+      const simHost = stripValue(hostRead(freshVm(model, host, profile), index, true), keep);
+      if (cpuReads?.has(index)) {
+        if (skipped) skipped.count++;
+      } else if (simGuest !== realGuest)
         out.push(`${hex32(index)}: guest read: simulator "${simGuest}", kernel "${realGuest}"`);
       if (simHost !== realHost) out.push(`${hex32(index)}: host read: simulator "${simHost}", kernel "${realHost}"`);
     }
@@ -128,14 +172,17 @@ function shortNotation(s: string): string {
 export function writeProbeDisagreements(
   model: VcpuModelId,
   probe: Record<string, { w: Record<string, string>; hw: Record<string, string> }>,
-  host?: HostModelId,
+  where?: HostModelId | SurveyHost,
 ): string[] {
+  const { host, profile, cpuReads, cpuWrites, notAfterHostWrite, skipped } = hostOf(where);
   const out: string[] = [];
-  const ok = (v: bigint | null) => `ok ${(v ?? 0n).toString(16)}`;
   for (const [key, rec] of Object.entries(probe)) {
     const index = Number(key);
     if (NOT_SIMULATED.has(index) || index === 0x10) continue;
-    const gread = (vm: SimulatedVm) => {
+    const keep = !volatileOn(model, host, index);
+    const ok = (v: bigint | null) => (keep ? `ok ${(v ?? 0n).toString(16)}` : 'ok');
+    const gread = (vm: SimulatedVm, afterHostWrite = false) => {
+      if (cpuReads?.has(index) || (afterHostWrite && notAfterHostWrite?.has(index))) return 'cpu';
       const r = vm.access({ type: 'read', index }, false);
       return r.result === 'ok' ? ok(r.value) : `gp ${r.exit?.reason}`;
     };
@@ -143,19 +190,31 @@ export function writeProbeDisagreements(
       const r = vm.access({ type: 'read', index, host: true }, false);
       return r.result === 'ok' ? ok(r.value) : 'error';
     };
-    for (const [value, real] of Object.entries(rec.w)) {
-      const vm = freshVm(model, host);
+    /** The kernel's notation with values dropped where they are not compared and the CPU's guest reads masked. */
+    const real = (note: string, guestAt: 1 | 2) => {
+      const [first, rest] = note.split(' > ');
+      const parts = (rest ?? '').split(' / ');
+      if (cpuReads?.has(index) || (guestAt === 2 && notAfterHostWrite?.has(index))) parts[guestAt - 1] = 'cpu';
+      const values = parts.map((p) => (keep ? p : p.replace(/^ok [0-9a-f]+$/, 'ok')));
+      return `${first} > ${values.join(' / ')}`;
+    };
+    for (const [value, note] of Object.entries(rec.w)) {
+      if (cpuWrites?.has(index)) {
+        if (skipped) skipped.count++;
+        continue;
+      }
+      const vm = freshVm(model, host, profile);
       const w = vm.access({ type: 'write', index, value: BigInt(value) }, false);
       const sim = `${w.result === 'ok' ? 'ok' : `gp ${w.exit?.reason}`} > ${gread(vm)} / ${hread(vm)}`;
-      if (sim !== shortNotation(real).replace(/ > exit=\w+ /, ' > '))
-        out.push(`${hex32(index)}: guest write ${value}: simulator "${sim}", kernel "${real}"`);
+      if (sim !== real(shortNotation(note).replace(/ > exit=\w+ /, ' > '), 1))
+        out.push(`${hex32(index)}: guest write ${value}: simulator "${sim}", kernel "${note}"`);
     }
-    for (const [value, real] of Object.entries(rec.hw)) {
-      const vm = freshVm(model, host);
+    for (const [value, note] of Object.entries(rec.hw)) {
+      const vm = freshVm(model, host, profile);
       const w = vm.access({ type: 'write', index, value: BigInt(value), host: true }, false);
-      const sim = `${w.result === 'ok' ? 'ok' : 'error'} > ${hread(vm)} / ${gread(vm)}`;
-      const norm = real.replace(/ \/ exit=\w+ /, ' / ').replace(/ value=-/, '');
-      if (sim !== norm) out.push(`${hex32(index)}: host write ${value}: simulator "${sim}", kernel "${real}"`);
+      const sim = `${w.result === 'ok' ? 'ok' : 'error'} > ${hread(vm)} / ${gread(vm, true)}`;
+      const norm = real(note.replace(/ \/ exit=\w+ /, ' / ').replace(/ value=-/, ''), 2);
+      if (sim !== norm) out.push(`${hex32(index)}: host write ${value}: simulator "${sim}", kernel "${note}"`);
     }
   }
   return out;

@@ -119,6 +119,20 @@ const CHECKS: Record<ValueCheckId, Check> = {
   'pv-eoi-gpa': (v) => (v & 1n && !inGuestMemory(v & ~1n, 1n) ? 'the PV EOI byte is outside guest memory' : null),
   'tsc-aux': (v, m) =>
     !m.amdCompatible && v >> 32n !== 0n ? 'bits 63:32 must be 0 on an Intel-compatible vCPU' : null,
+  // Linux 6.1 kvm_set_msr_common: `guest_cpuid_is_intel(vcpu) && (data >> 32) != 0` (later kernels refuse unless the
+  // vCPU is AMD-compatible): a vCPU without CPUID is not Intel, so it keeps the low half.
+  'tsc-aux-intel': (v, m) =>
+    m.cpuidFromHost && m.host?.vendor === 'intel' && v >> 32n !== 0n ? 'bits 63:32 must be 0 on an Intel vCPU' : null,
+  // kvm_hv_set_msr HV_X64_MSR_VP_INDEX: (u32)data must be below KVM_MAX_VCPUS (1024 in 6.1)
+  'hv-vp-index': (v) => ((v & 0xffff_ffffn) >= 1024n ? 'the VP index must be below KVM_MAX_VCPUS (1024)' : null),
+  // HV_X64_MSR_VP_ASSIST_PAGE with the enable bit: the page is mapped (kvm_gfn_to_hva_cache_init) and must be memory
+  'hv-assist-gpa': (v) =>
+    v & 1n && !inGuestMemory(v & ~0xfffn & 0xffff_ffff_ffff_ffffn, 0x1000n)
+      ? 'the assist page is outside guest memory'
+      : null,
+  // page_address_valid(): page-aligned and below MAXPHYADDR.
+  'page-gpa': (v, m) =>
+    v & 0xfffn || v & physReserved(m) ? `not a page-aligned address below MAXPHYADDR ${m.maxPhysAddr}` : null,
 };
 
 export function runValueCheck(

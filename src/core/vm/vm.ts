@@ -54,7 +54,8 @@ export interface ControlResult {
 const CODE_REASON = { err: 'inval', unsupported: 'unknown' } as const;
 
 /**
- * kvm_is_immutable_feature_msr(): once the vCPU has run (KVM_RUN), KVM_SET_MSRS may only write these feature MSRs
+ * kvm_is_immutable_feature_msr() (profile `immutableFeatureMsrs`: on 6.18, not on the measured 6.1): once the vCPU has
+ * run (KVM_RUN), KVM_SET_MSRS may only write these feature MSRs
  * with the value they already hold (do_set_msr() returns -EINVAL otherwise). Measured on 6.18: a host write of 0 to
  * MSR_PLATFORM_INFO succeeds before the first guest access and fails after it. (IA32_UCODE_REV is exempt.)
  */
@@ -153,6 +154,7 @@ export class SimulatedVm {
 
   /** A host write that changes an immutable feature MSR after the vCPU has run: refused before any handler. */
   private frozenFeatureMsr(req: AccessRequest): MsrOutcome | null {
+    if (!this.profile.immutableFeatureMsrs) return null;
     if (req.type !== 'write' || !this.hasRun || !IMMUTABLE_AFTER_RUN.has(req.index)) return null;
     const now = emulateMsrAccess(this.model, this.vcpu, 'read', req.index, 0n, true);
     if (now.code === 'ok' && now.value === (req.value ?? 0n)) return null;
