@@ -76,13 +76,13 @@ export function SavedAccesses() {
                       <option value="">(none)</option>
                       {DECISIONS.map((d) => (
                         <option key={d} value={d}>
-                          {EXPECT_LABEL[d]}
+                          {a.host && d === 'gp' ? 'ioctl error' : EXPECT_LABEL[d]}
                         </option>
                       ))}
                     </select>
                   </label>
                   <span>
-                    got <VerdictBadge decision={r.decision} />
+                    got <VerdictBadge decision={r.decision} host={a.host} />
                   </span>
                   <span className="muted">
                     {exitText(r.access)}; {resultText(r.access)}
