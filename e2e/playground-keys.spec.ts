@@ -38,6 +38,10 @@ test.describe('at 1280x800', () => {
     await help.focus();
     await page.keyboard.press('?');
     await expect(sheet(page)).toBeVisible();
+    // a modal sheet over the page (not laid out at its end): on screen, the page not scrolled
+    await expect(sheet(page).getByRole('heading', { name: 'Keyboard shortcuts' })).toBeInViewport();
+    await expect(sheet(page).getByRole('button', { name: /^Close/ })).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
     const everywhere = sheet(page).getByRole('table', { name: 'Everywhere' });
     expect(withShortcut.length).toBeGreaterThan(8);
     await expect(everywhere.getByRole('row')).toHaveCount(withShortcut.length + 1);
@@ -150,6 +154,7 @@ test.describe('on a phone (390x844, touch)', () => {
 
   test('the skip link to the console scrolls it on screen; the shortcut sheet fits the screen', async ({ page }) => {
     await openFirstVisit(page);
+    await expect(gridSurface(page)).toBeVisible();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -159,6 +164,7 @@ test.describe('on a phone (390x844, touch)', () => {
 
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).tap();
     await expect(sheet(page)).toBeVisible();
+    await expect(sheet(page).getByRole('heading', { name: 'Keyboard shortcuts' })).toBeInViewport();
     const box = await sheet(page).boundingBox();
     expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
     expect((box?.x ?? 0) + (box?.width ?? 999)).toBeLessThanOrEqual(390);

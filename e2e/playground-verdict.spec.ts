@@ -99,8 +99,9 @@ test.describe('at 1280x800', () => {
 
     await fire(page, { msr: '0x35', keyboard: true });
     await expectCellInView(page, SHAPES, 0, 0x35);
-    await expect(gridStatus(page)).toContainText(
-      'last access decided by MSR 0x00000035 MSR_CORE_THREAD_COUNT, range 0 bit 53, denied',
+    // the grid's focus moved there too (without taking the keyboard focus): the status line says it decided
+    await expect(gridStatus(page)).toHaveText(
+      'MSR 0x00000035 MSR_CORE_THREAD_COUNT, range 0 bit 53, denied — decided the last access',
     );
     await expect(consolePanel(page).getByLabel('MSR (index or name)')).toBeFocused();
     // the mark: a ring drawn around the cell on the overlay (nothing is drawn there before a fire)
@@ -111,12 +112,18 @@ test.describe('at 1280x800', () => {
     // the next access is decided in another range: the grid moves there
     await fire(page, { msr: '0xc0010015' });
     await expectCellInView(page, SHAPES, 2, 0x15);
-    await expect(gridStatus(page)).toContainText('last access decided by MSR 0xc0010015');
+    await expect(gridStatus(page)).toHaveText(/^MSR 0xc0010015 .*range 2 bit 21, allowed — decided the last access$/);
+    // hovering another cell names it, and still says which one decided
+    await page.mouse.move((await cellPoint(page, SHAPES, 2, 0)).x, (await cellPoint(page, SHAPES, 2, 0)).y);
+    await expect(gridStatus(page)).toHaveText(
+      /^MSR 0xc0010000 .*range 2 bit 0, denied — last access decided by MSR 0xc0010015 .*range 2 bit 21, allowed$/,
+    );
+    await page.mouse.move(5, 5);
     await expect.poll(async () => (await overlayPixel(page, ring))[3]).toBe(0);
 
     // decided by the default action: no cell decided, nothing claimed
     await fire(page, { msr: '0x12345678' });
-    await expect(gridStatus(page)).not.toContainText('last access decided by');
+    await expect(gridStatus(page)).not.toContainText('decided');
   });
 
   test('range and bit mentions link to the grid: a result, its trace, a saved test, the effective policy', async ({

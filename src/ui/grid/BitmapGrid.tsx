@@ -990,7 +990,11 @@ export function BitmapGrid(props: BitmapGridProps) {
       </div>
       <div className="msr-grid-status" data-testid="msr-grid-status">
         {status || 'Hover over or focus a cell to see its MSR.'}
-        {decidedCell ? ` — last access decided by ${describeCell(ranges, decidedCell.range, decidedCell.bit)}` : ''}
+        {decidedCell
+          ? sameCell(decidedCell, describeTarget)
+            ? ' — decided the last access'
+            : ` — last access decided by ${describeCell(ranges, decidedCell.range, decidedCell.bit)}`
+          : ''}
         {notice ? ` — ${notice}` : ''}
       </div>
       <div className="msr-grid-sr" aria-live="polite" aria-atomic="true" data-testid="msr-grid-live">

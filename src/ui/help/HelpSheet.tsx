@@ -3,6 +3,8 @@ import { formatShortcut } from '../actions/shortcuts';
 import type { ActionDef } from '../actions/types';
 import { GRID_KEYS } from '../grid/keys';
 import { Dialog } from '../share/Dialog';
+// the dialog's own styles live with the share dialogs (loaded with them); the sheet may open before any of those
+import '../share/dialogs.css';
 import './help.css';
 
 /** Every registry action that has a shortcut, with its label: the sheet is built from the registry, never by hand. */
