@@ -175,6 +175,34 @@ test.describe('at 1280x800', () => {
     await expectGridFocusOn(page, 2, 0, '0xc0010000');
   });
 
+  test('a compare paints its differences on the grid while the Compare tab is open', async ({ page }) => {
+    await openFirstVisit(page);
+    await page.getByRole('tab', { name: 'Compare A/B' }).click();
+    const panel = page.getByRole('tabpanel', { name: 'Compare A/B' });
+    await panel.getByRole('button', { name: 'Snapshot current policy as B' }).click();
+    await expect(panel).toContainText('No differences');
+    const legend = page.getByTestId('msr-grid-marks');
+    await expect(legend).toHaveCount(0);
+
+    // toggle 0x35 (denied) on the grid: A now allows it where the snapshot B denies it
+    const p35 = await cellPoint(page, SHAPES, 0, 0x35);
+    const p36 = await cellPoint(page, SHAPES, 0, 0x37);
+    const tint = async (p: { x: number; y: number }) => (await overlayPixel(page, { x: p.x, y: p.y }))[3];
+    expect(await tint(p35)).toBe(0);
+    await page.mouse.click(p35.x, p35.y);
+    await expect(legend).toHaveText('Differs between A and B (1 span)');
+    await page.mouse.move(5, 5);
+    // the differing cell is outlined and tinted; its unchanged neighbour two cells on is not
+    await expect.poll(() => tint(p35)).toBeGreaterThan(0);
+    expect(await tint(p36)).toBe(0);
+    await expect(panel.getByRole('table', { name: /where A and B differ/ })).toContainText('0x00000035');
+
+    // another tab: the grid shows the policy alone again
+    await page.getByRole('tab', { name: 'Effective policy' }).click();
+    await expect(legend).toHaveCount(0);
+    await expect.poll(() => tint(p35)).toBe(0);
+  });
+
   test('the selection bug: after a jump to another range, D denies the MSR in view, not the old selection', async ({
     page,
   }) => {

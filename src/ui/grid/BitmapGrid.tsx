@@ -225,6 +225,7 @@ export function BitmapGrid(props: BitmapGridProps) {
       hover: l.hoverCell,
       decided: l.props.decided && hitTestValid(l.layout, l.props.decided) ? l.props.decided : null,
       selection: l.sel,
+      marks: l.props.marks,
     });
   }, [painter]);
 
@@ -931,6 +932,12 @@ export function BitmapGrid(props: BitmapGridProps) {
             <span className="msr-grid-swatch msr-grid-swatch-decided" aria-hidden="true" />
             Decided the last access
           </li>
+          {props.marks?.length ? (
+            <li data-testid="msr-grid-marks">
+              <span className="msr-grid-swatch msr-grid-swatch-diff" aria-hidden="true" />
+              Differs between A and B ({props.marks.length} span{props.marks.length === 1 ? '' : 's'})
+            </li>
+          ) : null}
         </ul>
       </div>
       {ranges.length > 0 ? (
