@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { consolePanel, fire, openFirstVisit, openTrace, rangeGroup, savedPanel } from './helpers';
 import {
@@ -161,6 +162,26 @@ test.describe('at 1280x800', () => {
     // an interval the default action decides is plain text: nothing on the grid to show
     const outside = reads.getByRole('row').filter({ hasText: 'default action' }).first();
     await expect(outside.getByRole('button')).toHaveCount(0);
+  });
+
+  test('lint findings name ranges, bits and MSRs as links to the grid', async ({ page }) => {
+    await openFirstVisit(page);
+    await page.getByRole('tab', { name: 'Lint' }).click();
+    const findings = page.getByRole('list', { name: /lint finding/ });
+    const sysenter = findings.getByRole('listitem').filter({ hasText: 'SYSENTER_CS' });
+    await expect(sysenter).toContainText('info');
+    await sysenter.getByRole('button', { name: '0x00000174' }).click();
+    await expectGridFocusOn(page, 0, 0x174, '0x00000174');
+
+    // a finding about a range: its "ranges[0]" goes to the bit it is about (the x2APIC block of the selftest filter)
+    await page.getByLabel('Preset').selectOption({ label: 'Selftest deny filter' });
+    await page.getByRole('button', { name: 'Load preset' }).click();
+    const x2apic = findings.getByRole('listitem').filter({ hasText: 'x2APIC' }).first();
+    await x2apic.getByRole('button', { name: 'ranges[0]' }).click();
+    await expect(gridSurface(page)).toBeFocused();
+    await expect(gridLive(page)).toHaveText(/^MSR 0x00000800\b.*, range 0 bit 2048, /);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   });
 
   test('a compare row links its MSRs to the grid', async ({ page }) => {

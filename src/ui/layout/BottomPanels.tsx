@@ -5,12 +5,14 @@ import { PANELS, type PanelId } from '../state/view-slice';
 import { Tabs } from './Tabs';
 
 const ExplainPanel = lazy(() => import('../explain/ExplainPanel').then((m) => ({ default: m.ExplainPanel })));
+const LintPanel = lazy(() => import('../explain/LintPanel').then((m) => ({ default: m.LintPanel })));
 const ComparePanel = lazy(() => import('../explain/ComparePanel').then((m) => ({ default: m.ComparePanel })));
 const MsrReference = lazy(() => import('../explain/MsrReference').then((m) => ({ default: m.MsrReference })));
 const SavedOnKvm = lazy(() => import('../kvm/SavedOnKvm').then((m) => ({ default: m.SavedOnKvm })));
 
 const RENDER: Record<PanelId, () => ReactNode> = {
   explain: () => <ExplainPanel />,
+  lint: () => <LintPanel />,
   compare: () => <ComparePanel />,
   reference: () => <MsrReference />,
   kvm: () => <SavedOnKvm />,

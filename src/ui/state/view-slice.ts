@@ -14,9 +14,10 @@ export interface FocusedCell {
   index: number;
 }
 
-export type PanelId = 'explain' | 'compare' | 'reference' | 'kvm';
+export type PanelId = 'explain' | 'lint' | 'compare' | 'reference' | 'kvm';
 export const PANELS: readonly { id: PanelId; label: string }[] = [
   { id: 'explain', label: 'Effective policy' },
+  { id: 'lint', label: 'Lint' },
   { id: 'compare', label: 'Compare A/B' },
   { id: 'reference', label: 'MSR reference' },
   { id: 'kvm', label: 'Simulator vs KVM' },
