@@ -27,6 +27,8 @@ export interface GridMetrics {
 }
 
 export async function gridMetrics(page: Page): Promise<GridMetrics> {
+  // the grid loads in its own chunk, right after the first paint
+  await gridSurface(page).waitFor();
   return page.evaluate(() => {
     const scroller = document.querySelector<HTMLElement>('[data-testid="msr-grid-scroll"]');
     const surface = document.querySelector<HTMLElement>('.msr-grid-surface');
