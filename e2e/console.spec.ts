@@ -7,7 +7,9 @@ test('Ctrl/Cmd+Enter fires; a denied read exits to the VMM, which answers it', a
   await expect(entry.locator('.log-decision')).toHaveText(/EPERM/);
   await expect(entry.getByRole('list', { name: 'Path' })).toContainText('exit FILTER');
   await expect(entry.getByRole('list', { name: 'Path' })).toContainText('VMM data 0x0000000000010001');
-  await expect(entry.locator('.log-sentence')).toHaveText("The guest reads 0x0000000000010001, from the VMM's reply to the FILTER exit.");
+  await expect(entry.locator('.log-sentence')).toHaveText(
+    "The guest reads 0x0000000000010001, from the VMM's reply to the FILTER exit.",
+  );
   const trace = await openTrace(entry);
   await expect(trace.getByRole('listitem')).toHaveCount(5);
   await expect(trace).toContainText('KVM_EXIT_X86_RDMSR to user space, reason FILTER');

@@ -114,15 +114,13 @@ test.describe('at 1280x800', () => {
     // an unrelated import (a policy only) makes it "custom" too
     await page.getByRole('button', { name: 'Import…' }).click();
     const dialog = page.getByRole('dialog', { name: /Import/ });
-    await dialog
-      .getByLabel('Or paste JSON or a link')
-      .fill(
-        JSON.stringify({
-          format: 'msr-filter/1',
-          flags: 0,
-          ranges: [{ flags: 1, base: '0x10', nmsrs: 8, bitmap: 'ff' }],
-        }),
-      );
+    await dialog.getByLabel('Or paste JSON or a link').fill(
+      JSON.stringify({
+        format: 'msr-filter/1',
+        flags: 0,
+        ranges: [{ flags: 1, base: '0x10', nmsrs: 8, bitmap: 'ff' }],
+      }),
+    );
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await expect(dialog).toBeHidden();
     await expect(ranges(page)).toHaveCount(1);

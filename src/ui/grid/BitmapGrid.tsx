@@ -587,7 +587,7 @@ export function BitmapGrid(props: BitmapGridProps) {
         timer: setTimeout(() => {
           longPress.current = null;
           const d = drag.current;
-          if (!d || d.kind !== 'tap' || d.pointerId !== id) return;
+          if (d?.kind !== 'tap' || d.pointerId !== id) return;
           try {
             target.setPointerCapture?.(id);
           } catch {
