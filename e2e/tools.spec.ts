@@ -54,12 +54,12 @@ test('lint findings link to the grid, and Optimize shrinks the policy as one und
   await added.getByLabel('nmsrs').fill('1');
   await page.getByRole('tab', { name: 'Lint, optimize, learn' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Lint, optimize, learn' });
-  const finding = panel
-    .getByRole('list', { name: 'Lint findings' })
-    .getByRole('listitem')
-    .filter({ hasText: 'shadowed-range' });
+  const finding = panel.getByRole('list', { name: /lint findings?$/ }).locator('li[data-rule="shadowed-range"]');
   await expect(finding).toContainText('ranges[1]');
-  await finding.getByRole('button').click();
+  await finding
+    .getByRole('button', { name: /^ranges\[1\]/ })
+    .first()
+    .click();
   await expect(page.getByTestId('msr-grid-live')).toContainText('MSR 0x00000035');
   await expect(page.getByRole('application', { name: /MSR bitmap/ })).toBeFocused();
   await expect(panel).toContainText('Now: 2 ranges');

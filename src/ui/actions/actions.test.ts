@@ -34,4 +34,16 @@ describe('the action registry', () => {
     expect(entries.filter((e) => e.id === 'preset.load')).toHaveLength(4);
     expect(filterEntries(entries, 'zoom in').map((e) => e.id)).toEqual(['grid.zoomIn']);
   });
+
+  it('ranks the whole label and its prefix first, punctuation aside, then labels that start with the query', () => {
+    const entries = paletteEntries(createPlaygroundStore({ storage: null }));
+    const first = (q: string) => filterEntries(entries, q)[0]?.label;
+    expect(first('theme dark')).toBe('Theme: dark');
+    expect(first('undo')).toBe('Undo');
+    expect(first('redo')).toBe('Redo');
+    expect(first('jump')).toBe('Jump to MSR…');
+    expect(first('help')).toBe('Help: keyboard shortcuts');
+    // "show" starts "Show: …" labels, ahead of labels that only contain a word starting with it
+    expect(first('show')).toMatch(/^Show/);
+  });
 });

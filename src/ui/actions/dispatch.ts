@@ -77,19 +77,24 @@ export function entryEnabled(store: PlaygroundStore, e: PaletteEntry): boolean {
 }
 
 /**
- * How well an entry matches a query (higher is better; 0: no match): the whole label, then a prefix of the label,
- * then words of the label that start with each query word, then substrings of the label, then of the action id.
+ * How well an entry matches a query (higher is better; 0: no match): the whole label, then a prefix of the label
+ * (both also with the punctuation ignored), then words of the label that start with each query word (the label's
+ * first word first), then substrings of the label, then of the action id.
  */
 export function matchScore(e: Pick<PaletteEntry, 'label' | 'id'>, query: string): number {
   const q = query.trim().toLowerCase();
   if (q === '') return 1;
   const label = e.label.toLowerCase();
-  if (label === q) return 1000;
-  if (label.startsWith(q)) return 800;
   const words = q.split(/\s+/).filter(Boolean);
   const labelWords = label.split(/[^a-z0-9_#.]+/).filter(Boolean);
+  // the same words, punctuation aside ("theme dark" is "Theme: dark")
+  const bare = labelWords.join(' ');
+  const bareQuery = words.join(' ');
+  if (label === q || bare === bareQuery) return 1000;
+  if (label.startsWith(q) || bare.startsWith(bareQuery)) return 800;
   const prefixes = words.filter((w) => labelWords.some((lw) => lw.startsWith(w))).length;
-  if (prefixes === words.length) return 600;
+  // every word a word's prefix; better when the label starts with the first of them
+  if (prefixes === words.length) return labelWords[0]?.startsWith(words[0]) ? 700 : 600;
   if (words.every((w) => label.includes(w))) return 400;
   const text = `${label} ${e.id.toLowerCase()}`;
   if (words.every((w) => text.includes(w))) return 200;

@@ -25,7 +25,7 @@ export function formatShortcut(combo: string, mac = isMacPlatform()): string {
   return keys.join(mac ? '' : '+');
 }
 
-/** For aria-keyshortcuts: `Control+Shift+Z Meta+Shift+Z`. */
+/** For aria-keyshortcuts: `Control+Shift+Z Meta+Shift+Z` (a combo without `mod` once: `Alt+1`). */
 export function ariaShortcut(combo: string): string {
   const map = (mod: string) =>
     combo
@@ -34,5 +34,7 @@ export function ariaShortcut(combo: string): string {
         k === 'mod' ? mod : k === 'shift' ? 'Shift' : k === 'alt' ? 'Alt' : k === 'enter' ? 'Enter' : k.toUpperCase(),
       )
       .join('+');
-  return `${map('Control')} ${map('Meta')}`;
+  const pc = map('Control');
+  const mac = map('Meta');
+  return pc === mac ? pc : `${pc} ${mac}`;
 }

@@ -41,7 +41,7 @@ export function LogEntryView({ entry, latest }: { entry: LogEntry; latest?: bool
           </li>
         ))}
         <li className="path-step">
-          <DecisionTag decision={r.decision} />
+          <DecisionTag decision={r.decision} host={r.host} />
         </li>
       </ol>
       <TraceList trace={r.trace} />

@@ -40,13 +40,13 @@ const SavedRow = memo(function SavedRow({ outcome }: { outcome: SavedOutcome }) 
             <option value="">(none)</option>
             {DECISIONS.map((d) => (
               <option key={d} value={d}>
-                {EXPECT_LABEL[d]}
+                {a.host && d === 'gp' ? 'ioctl error' : EXPECT_LABEL[d]}
               </option>
             ))}
           </select>
         </label>
         <span>
-          got <VerdictBadge decision={r.decision} />
+          got <VerdictBadge decision={r.decision} host={a.host} />
         </span>
         <span className="muted">
           {exitText(r.access)}; {resultText(r.access)}

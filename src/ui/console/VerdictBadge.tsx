@@ -10,9 +10,13 @@ const TEXT: Record<Decision, { label: string; icon: string; title: string }> = {
   },
 };
 
+/** A host access never takes a #GP: the engine's "gp" decision for one is a failed ioctl. */
+const HOST_GP = { label: 'ioctl error', icon: '⚠', title: 'KVM refused the host access: the ioctl failed at this MSR' };
+const textOf = (decision: Decision, host?: boolean) => (host && decision === 'gp' ? HOST_GP : TEXT[decision]);
+
 /** The filter's and KVM's verdict as a badge: an icon and a word, so colour is never the only cue. */
-export function VerdictBadge({ decision }: { decision: Decision }) {
-  const t = TEXT[decision];
+export function VerdictBadge({ decision, host }: { decision: Decision; host?: boolean }) {
+  const t = textOf(decision, host);
   return (
     <span className={`badge badge-${decision}`} title={t.title}>
       <span aria-hidden="true">{t.icon} </span>
@@ -25,8 +29,8 @@ export function VerdictBadge({ decision }: { decision: Decision }) {
  * The engine's decision word (what expectations compare: allow, EPERM, #GP) as a small tag beside a result, never as
  * its headline: a denied read the VMM answers still gives the guest a value.
  */
-export function DecisionTag({ decision }: { decision: Decision }) {
-  const t = TEXT[decision];
+export function DecisionTag({ decision, host }: { decision: Decision; host?: boolean }) {
+  const t = textOf(decision, host);
   return (
     <span className={`log-decision decision-${decision}`} title={t.title}>
       decision: {t.label}

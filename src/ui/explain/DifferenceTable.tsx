@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { PolicyDifference } from '../../core/index';
+import { GridLink } from '../layout/GridLink';
 import { causeText, countText, spanText } from './describe';
 import { ScrollRegion } from './ScrollRegion';
 import { Verdict } from './Verdict';
@@ -28,7 +29,9 @@ export function DifferenceTable({ differences }: { differences: readonly PolicyD
           {differences.slice(0, limit).map((d) => (
             <tr key={`${d.type}-${d.start}`}>
               <td>{d.type === 'read' ? 'RDMSR' : 'WRMSR'}</td>
-              <td className="mono">{spanText(d.start, d.end)}</td>
+              <td className="mono">
+                <GridLink index={d.start}>{spanText(d.start, d.end)}</GridLink>
+              </td>
               <td className="num">{countText(d.end - d.start)}</td>
               <td>
                 <Verdict allowed={d.a.allowed} /> <span className="muted">({causeText(d.a)})</span>

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import type { PolicyInterval } from '../../core/index';
+import { GridLink } from '../layout/GridLink';
+import { useAppStore } from '../state/context';
 import { causeText, countText, spanText } from './describe';
 import { ScrollRegion } from './ScrollRegion';
 import { Verdict } from './Verdict';
@@ -9,6 +11,7 @@ const PAGE = 100;
 /** One access type's effective policy: every interval of the MSR space with its verdict and what decided it. */
 export function IntervalTable({ caption, intervals }: { caption: string; intervals: readonly PolicyInterval[] }) {
   const [limit, setLimit] = useState(PAGE);
+  const ranges = useAppStore((s) => s.doc.policy.ranges);
   const shown = intervals.slice(0, limit);
   return (
     <ScrollRegion label={`${caption}, scrollable`}>
@@ -30,7 +33,16 @@ export function IntervalTable({ caption, intervals }: { caption: string; interva
               <td>
                 <Verdict allowed={iv.allowed} />
               </td>
-              <td>{causeText(iv)}</td>
+              <td>
+                {iv.cause === 'range' && iv.range !== null && ranges[iv.range] ? (
+                  // the interval's first MSR, in the range that decides it
+                  <GridLink range={iv.range} bit={((iv.start >>> 0) - (ranges[iv.range].base >>> 0)) >>> 0}>
+                    {causeText(iv)}
+                  </GridLink>
+                ) : (
+                  causeText(iv)
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -225,6 +225,7 @@ export function BitmapGrid(props: BitmapGridProps) {
       hover: l.hoverCell,
       decided: l.props.decided && hitTestValid(l.layout, l.props.decided) ? l.props.decided : null,
       selection: l.sel,
+      marks: l.props.marks,
     });
   }, [painter]);
 
@@ -586,7 +587,7 @@ export function BitmapGrid(props: BitmapGridProps) {
         timer: setTimeout(() => {
           longPress.current = null;
           const d = drag.current;
-          if (!d || d.kind !== 'tap' || d.pointerId !== id) return;
+          if (d?.kind !== 'tap' || d.pointerId !== id) return;
           try {
             target.setPointerCapture?.(id);
           } catch {
@@ -931,6 +932,12 @@ export function BitmapGrid(props: BitmapGridProps) {
             <span className="msr-grid-swatch msr-grid-swatch-decided" aria-hidden="true" />
             Decided the last access
           </li>
+          {props.marks?.length ? (
+            <li data-testid="msr-grid-marks">
+              <span className="msr-grid-swatch msr-grid-swatch-diff" aria-hidden="true" />
+              Differs between A and B ({props.marks.length} span{props.marks.length === 1 ? '' : 's'})
+            </li>
+          ) : null}
         </ul>
       </div>
       {ranges.length > 0 ? (
@@ -990,7 +997,11 @@ export function BitmapGrid(props: BitmapGridProps) {
       </div>
       <div className="msr-grid-status" data-testid="msr-grid-status">
         {status || 'Hover over or focus a cell to see its MSR.'}
-        {decidedCell ? ` — last access decided by ${describeCell(ranges, decidedCell.range, decidedCell.bit)}` : ''}
+        {decidedCell
+          ? sameCell(decidedCell, describeTarget)
+            ? ' — decided the last access'
+            : ` — last access decided by ${describeCell(ranges, decidedCell.range, decidedCell.bit)}`
+          : ''}
         {notice ? ` — ${notice}` : ''}
       </div>
       <div className="msr-grid-sr" aria-live="polite" aria-atomic="true" data-testid="msr-grid-live">

@@ -40,6 +40,8 @@ export interface OverlayInput {
   hover: Cell | null;
   decided: Cell | null;
   selection: Span | null;
+  /** A compare's differences: outlined (and lightly tinted) spans. */
+  marks?: readonly Span[] | null;
 }
 
 export interface PaintStats {
@@ -343,7 +345,7 @@ export class GridPainter {
     ctx.restore();
   }
 
-  /** Clears and redraws the overlay: selection, decided cell, hover, focus ring. */
+  /** Clears and redraws the overlay: the compare's marks, selection, decided cell, hover, focus ring. */
   paintOverlay(o: OverlayInput): void {
     const p = this.input;
     const octx = this.octx;
@@ -357,6 +359,25 @@ export class GridPainter {
     const valid = (c: Cell | null): c is Cell =>
       !!c && c.range >= 0 && c.range < layout.bands.length && c.bit >= 0 && c.bit < layout.bands[c.range].bits;
     const visible = (r: Rect) => r.y + r.h >= p.scrollTop - 16 && r.y <= p.scrollTop + p.height + 16;
+    if (o.marks?.length) {
+      octx.strokeStyle = p.colors.diff;
+      octx.fillStyle = p.colors.diff;
+      octx.lineWidth = 2;
+      for (const m of o.marks) {
+        if (m.range < 0 || m.range >= layout.bands.length || layout.bands[m.range].collapsed) continue;
+        for (const r of spanRects(layout, {
+          range: m.range,
+          from: m.from,
+          to: Math.min(m.to, layout.bands[m.range].bits),
+        })) {
+          if (!visible(r)) continue;
+          octx.globalAlpha = 0.3;
+          octx.fillRect(r.x, r.y, r.w, r.h);
+          octx.globalAlpha = 1;
+          octx.strokeRect(r.x + 1, r.y + 1, r.w - 2, r.h - 2);
+        }
+      }
+    }
     if (o.selection) {
       octx.fillStyle = p.colors.select;
       octx.strokeStyle = p.colors.focus;

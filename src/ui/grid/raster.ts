@@ -68,6 +68,8 @@ export interface GridColors {
   deny: string;
   focus: string;
   decided: string;
+  /** Outlines a compare's differences. */
+  diff: string;
   select: string;
   bg: string;
   text: string;
@@ -80,6 +82,7 @@ export const COLOR_VARS: readonly { key: keyof GridColors; cssVar: string; fallb
   { key: 'deny', cssVar: '--grid-deny', fallback: '#cf222e' },
   { key: 'focus', cssVar: '--grid-focus', fallback: '#0969da' },
   { key: 'decided', cssVar: '--grid-decided', fallback: '#bf8700' },
+  { key: 'diff', cssVar: '--grid-diff', fallback: '#8250df' },
   { key: 'select', cssVar: '--grid-select', fallback: 'rgba(9, 105, 218, 0.28)' },
   { key: 'bg', cssVar: '--grid-bg', fallback: '#ffffff' },
   { key: 'text', cssVar: '--grid-text', fallback: '#1f2328' },

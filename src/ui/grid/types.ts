@@ -33,4 +33,6 @@ export interface BitmapGridProps {
   /** Scroll to (and, unless focus is false, focus) this MSR when seq changes (in `range` when it covers it, else the first range covering it). */
   jumpTo: { index: number; seq: number; range?: number; focus?: boolean } | null;
   onFocusChange?(cell: { range: number; bit: number; index: number } | null): void;
+  /** Spans outlined on the grid, with a legend entry (a compare's differences); none when absent or empty. */
+  marks?: readonly GridSelection[] | null;
 }

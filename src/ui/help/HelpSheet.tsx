@@ -3,6 +3,8 @@ import { formatShortcut } from '../actions/shortcuts';
 import type { ActionDef } from '../actions/types';
 import { GRID_KEYS } from '../grid/keys';
 import { Dialog } from '../share/Dialog';
+// the dialog's own styles live with the share dialogs (loaded with them); the sheet may open before any of those
+import '../share/dialogs.css';
 import './help.css';
 
 /** Every registry action that has a shortcut, with its label: the sheet is built from the registry, never by hand. */
@@ -19,7 +21,8 @@ export function shortcutRows(): { id: ActionId; label: string; keys: string[] }[
 export function HelpSheet() {
   return (
     <Dialog title="Keyboard shortcuts" className="help-sheet">
-      <div className="help-columns">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the tables scroll on a small screen; the keyboard must reach them */}
+      <section className="help-columns" aria-label="Shortcuts, scrollable" tabIndex={0}>
         <table className="data-table">
           <caption>Everywhere</caption>
           <thead>
@@ -63,7 +66,7 @@ export function HelpSheet() {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <p className="muted">
         Every command, with or without a key, is in the command palette ({formatShortcut('mod+k')}).
       </p>

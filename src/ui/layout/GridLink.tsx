@@ -17,7 +17,9 @@ export function GridLink(props: { range?: number | null; bit?: number | null; in
       : props.index !== undefined
         ? props.index >>> 0
         : null;
-  if (index === null) return <>{props.children}</>;
+  // a bare MSR index links only when a range of the current policy covers it
+  const covered = r !== undefined || (index !== null && ranges.some((x) => (index - x.base) >>> 0 < x.nmsrs >>> 0));
+  if (index === null || !covered) return <>{props.children}</>;
   return (
     <button
       type="button"

@@ -1,8 +1,9 @@
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { usePerform } from '../actions/hooks';
 import { useAppStore, useStoreApi } from '../state/context';
 import { beginGesture, endGesture } from '../state/history';
 import { type LogEntry, lastDecided } from '../state/run-slice';
+import type { GridSelection } from '../state/view-slice';
 
 /** The grid loads right after the first paint, in its own chunk, so that the page's initial JS stays small. */
 const BitmapGrid = lazy(() => import('../grid/BitmapGrid').then((m) => ({ default: m.BitmapGrid })));
@@ -10,6 +11,32 @@ const BitmapGrid = lazy(() => import('../grid/BitmapGrid').then((m) => ({ defaul
 function lastAccess(log: readonly LogEntry[]): LogEntry | null {
   for (let i = log.length - 1; i >= 0; i--) if (log[i].kind === 'access') return log[i];
   return null;
+}
+
+/**
+ * While the Compare tab is shown, the cells where A and B differ, outlined on the grid (the sweep's code loads with
+ * the compare, in its own chunk).
+ */
+function useCompareMarks(): readonly GridSelection[] | null {
+  const comparing = useAppStore((s) => s.activePanel === 'compare');
+  const policy = useAppStore((s) => s.doc.policy);
+  const profile = useAppStore((s) => s.doc.profile);
+  const compare = useAppStore((s) => s.compare);
+  const [marks, setMarks] = useState<readonly GridSelection[] | null>(null);
+  useEffect(() => {
+    if (!comparing) {
+      setMarks(null);
+      return;
+    }
+    let live = true;
+    void import('../state/compare-marks').then((m) => {
+      if (live) setMarks(m.compareMarks(policy, profile, compare));
+    });
+    return () => {
+      live = false;
+    };
+  }, [comparing, policy, profile, compare]);
+  return marks;
 }
 
 /**
@@ -25,6 +52,7 @@ export function GridPane() {
   const jumpTo = useAppStore((s) => s.jumpTo);
   const last = useAppStore((s) => lastAccess(s.log));
   const setView = useAppStore((s) => s.setView);
+  const marks = useCompareMarks();
   const decided = useMemo(() => {
     const d = last ? lastDecided([last]) : null;
     return d && d.range < ranges.length ? d : null;
@@ -55,6 +83,7 @@ export function GridPane() {
           onGestureEnd={() => endGesture(store)}
           jumpTo={jumpTo}
           onFocusChange={(cell) => setView({ focus: cell })}
+          marks={marks}
         />
       </Suspense>
     </section>

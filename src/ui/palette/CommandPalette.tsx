@@ -53,8 +53,13 @@ function PaletteDialog() {
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    inputRef.current?.focus();
-    return () => previous?.focus?.();
+    const input = inputRef.current;
+    input?.focus();
+    return () => {
+      // focus goes back where it was, unless the command moved it (Jump to MSR… focuses the jump box)
+      const now = document.activeElement;
+      if (!now || now === document.body || now === input) previous?.focus?.();
+    };
   }, []);
 
   useEffect(() => {
