@@ -1,3 +1,4 @@
+import { type ParseError, parse as parseJsonc } from 'jsonc-parser';
 import { InputError, placeOf } from '../errors';
 import { describeValue, hex32, parseU32 } from '../numbers';
 import { bitmapFromHex, bitmapToHex, trimBitmap } from './bitmap';
@@ -95,16 +96,25 @@ export function parseJsonText(text: string, what: string): unknown {
   }
 }
 
+/** The offset of the first syntax error in strict JSON (no comments, no trailing commas), or null. */
+function strictJsonErrorOffset(text: string): number | null {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  return errors.length ? errors[0].offset : null;
+}
+
 /**
  * A JSON syntax error with its line and column (1-based), from the position the engine's message gives (V8:
  * "at position N" or "(line L column C)"); the message alone when it gives none.
  */
 export function jsonErrorText(text: string, e: unknown): string {
   const message = (e instanceof Error ? e.message : String(e)).replace(/ \(line \d+ column \d+\)/, '');
-  const m = /position (\d+)/.exec(message);
-  if (!m) return message;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const pos = Math.min(Number(m[1]), body.length);
+  const m = /position (\d+)/.exec(message);
+  // V8 names no position for "Unexpected token" errors: a strict JSON scanner (jsonc-parser) finds where it is
+  const at = m ? Number(m[1]) : strictJsonErrorOffset(body);
+  if (at === null) return message;
+  const pos = Math.min(at, body.length);
   const before = body.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
