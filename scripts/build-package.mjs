@@ -29,6 +29,8 @@ await build({
 await build({
   ...common,
   platform: 'neutral',
+  // neutral has no default: libraries that ship ESM under "module" (jsonc-parser) resolve like node's
+  mainFields: ['module', 'main'],
   entryPoints: [join(root, 'src/core/public.ts')],
   outfile: join(dist, 'core.mjs'),
 });
