@@ -19,6 +19,8 @@ const common = {
   target: 'node20',
   logLevel: 'error',
   legalComments: 'none',
+  // libraries' ESM builds (jsonc-parser's "main" is UMD with dynamic requires an ESM bundle cannot hold)
+  mainFields: ['module', 'main'],
 };
 await build({
   ...common,
@@ -29,8 +31,6 @@ await build({
 await build({
   ...common,
   platform: 'neutral',
-  // neutral has no default: libraries that ship ESM under "module" (jsonc-parser) resolve like node's
-  mainFields: ['module', 'main'],
   entryPoints: [join(root, 'src/core/public.ts')],
   outfile: join(dist, 'core.mjs'),
 });
