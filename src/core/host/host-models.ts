@@ -1,6 +1,7 @@
 import type { MsrDefinition } from '../vcpu/catalogue-types';
 import type { CpuFeature } from '../vcpu/models';
 import { SVM_61_CPUID, SVM_61_ENTRIES, SVM_61_REFUSED } from './svm-61';
+import { VMX_SOURCE_CPUID, VMX_SOURCE_ENTRIES } from './vmx-source';
 
 /** The KVM backend module that serves /dev/kvm: kvm_intel (VMX), kvm_amd (SVM) or kvm_pvm (PVM). */
 export type KvmBackend = 'vmx' | 'svm' | 'pvm';
@@ -112,9 +113,11 @@ export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
       kind: 'source',
       text:
         'from the kernel source, not measured here (kvm_intel cannot be reached on this machine kind): ' +
-        'arch/x86/kvm/x86.c kvm_set_msr_common (MSR_IA32_CR_PAT: kvm_pat_valid), is_noncanonical_msr_address ' +
-        '(max_host_virt_addr_bits), arch/x86/kvm/vmx/vmx.c vmx_get_msr/vmx_set_msr (MSR_IA32_FEAT_CTL)',
+        'arch/x86/kvm/vmx/vmx.c vmx_get_msr/vmx_set_msr and arch/x86/kvm/x86.c kvm_get_msr_common/' +
+        'kvm_set_msr_common of a 6.18-era KVM tree (kvm-x86/linux; each rule cited in src/core/host/vmx-source.ts)',
     },
+    hostCpuid: VMX_SOURCE_CPUID,
+    entries: VMX_SOURCE_ENTRIES,
   },
 };
 

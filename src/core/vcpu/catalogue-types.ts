@@ -14,7 +14,9 @@ export type Condition =
   | { lapic: true }
   | { x2apicMode: true }
   /** Never holds: the gate always applies (to the guest, when `guestOnly`). */
-  | { never: true };
+  | { never: true }
+  /** Every bit of `mask` is set in another MSR's stored value (e.g. FEATURE_CONTROL's LMCE enable). */
+  | { msrBits: { index: number; mask: bigint } };
 
 /** Unless the condition holds, the access fails with `code`. */
 export interface Gate {
@@ -42,6 +44,7 @@ export type ValueCheckId =
   | 'misc-features'
   | 'tsc-aux'
   | 'tsc-aux-intel'
+  | 'feature-control'
   | 'page-gpa'
   | 'hv-vp-index'
   | 'hv-assist-gpa'

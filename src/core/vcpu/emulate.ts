@@ -30,6 +30,11 @@ function holds(c: Condition, model: VcpuModel, state: VcpuState): boolean {
   if ('anyFeature' in c) return c.anyFeature.some((f) => model.features.has(f));
   if ('lapic' in c) return model.lapicInKernel;
   if ('never' in c) return false;
+  if ('msrBits' in c) {
+    const { index, mask } = c.msrBits;
+    const def = definitionOf(model, index);
+    return ((def ? storedValue(def, model, state) : (state.values.get(index) ?? 0n)) & mask) === mask;
+  }
   return (
     model.lapicInKernel &&
     ((state.values.get(0x1b) ?? model.apicBaseReset) & (APIC_BASE_EN | APIC_BASE_EXTD)) ===

@@ -123,6 +123,12 @@ const CHECKS: Record<ValueCheckId, Check> = {
   // vCPU is AMD-compatible): a vCPU without CPUID is not Intel, so it keeps the low half.
   'tsc-aux-intel': (v, m) =>
     m.cpuidFromHost && m.host?.vendor === 'intel' && v >> 32n !== 0n ? 'bits 63:32 must be 0 on an Intel vCPU' : null,
+  // vmx.c is_vmx_feature_control_msr_valid() for a guest write: refused once the lock bit (0) is set; otherwise only
+  // msr_ia32_feature_control_valid_bits, which is FEAT_CTL_LOCKED alone for a vCPU without VMX, SGX or LMCE in CPUID
+  'feature-control': (v, _m, s, index) => {
+    if ((s.values.get(index) ?? 0n) & 1n) return 'IA32_FEATURE_CONTROL is locked (bit 0): the guest may not write it';
+    return v & ~1n ? 'only the lock bit (0) is valid without VMX, SGX or LMCE in CPUID' : null;
+  },
   // kvm_hv_set_msr HV_X64_MSR_VP_INDEX: (u32)data must be below KVM_MAX_VCPUS (1024 in 6.1)
   'hv-vp-index': (v) => ((v & 0xffff_ffffn) >= 1024n ? 'the VP index must be below KVM_MAX_VCPUS (1024)' : null),
   // HV_X64_MSR_VP_ASSIST_PAGE with the enable bit: the page is mapped (kvm_gfn_to_hva_cache_init) and must be memory
