@@ -275,7 +275,7 @@ describe('msrfilter test: the --profile x --host matrix', () => {
       { op: 'set-filter', filter: { flags: '0x2', ranges: [] }, expect: { errno: null } },
       { op: 'rdmsr', index: '0x3a', host: true, expect: { result: 'ok', value: '0x0' } },
     ],
-    { profile: 'allowlist-v4', hostModel: 'svm' },
+    { profile: 'allowlist-v4', hostModel: 'pvm-amd' },
   );
 
   it('runs each file once per cell, labels each run with its cell, and exits 1 if any cell fails', async () => {
@@ -315,7 +315,7 @@ describe('msrfilter test: the --profile x --host matrix', () => {
     const r = await cli(['test', '--profile=linux-5.10', '--host=pvm-intel', 'm.json'], { 'm.json': matrix });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('ok    m.json [profile=linux-5.10, host=pvm-intel] (2 expectations)');
-    // without overrides the file's own (allowlist-v4 on svm) decide
+    // without overrides the file's own (allowlist-v4 on pvm-amd) decide
     expect((await cli(['test', 'm.json'], { 'm.json': matrix })).stdout).toMatch(/^FAIL {2}m\.json$/m);
   });
 
