@@ -58,6 +58,6 @@ describe('differential test on svm-6.1: simulator (svm host model) vs kvm_amd 6.
       for (const what of ['decision=eperm', 'decision=gp', 'decision=allow', 'exit=filter', 'exit=unknown'])
         expect(seen).toContain(what);
     },
-    60_000,
+    300_000, // a hang guard, not a timing assertion: TCG on a shared 2-core machine is slow
   );
 });
