@@ -8,7 +8,7 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,12 +41,20 @@ export function missingTools(): string | null {
   return need.length ? `${need.join(', ')} not found` : null;
 }
 
-/** The package of the running Debian kernel ABI, e.g. linux-image-6.1.0-57-amd64. */
-async function resolvePackage(): Promise<string> {
-  const { stdout } = await run('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
-  const m = /Depends: (linux-image-[^\s]+)/.exec(stdout);
-  if (!m) throw new Error('apt-cache depends linux-image-amd64 names no kernel package');
-  return m[1];
+let resolved: Promise<string> | null = null;
+
+/** The package of the running Debian kernel ABI, e.g. linux-image-6.1.0-57-amd64 (looked up once per process). */
+function resolvePackage(): Promise<string> {
+  resolved ??= (async () => {
+    const { stdout } = await run('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
+    const m = /Depends: (linux-image-[^\s]+)/.exec(stdout);
+    if (!m) throw new Error('apt-cache depends linux-image-amd64 names no kernel package');
+    return m[1];
+  })();
+  resolved.catch(() => {
+    resolved = null; // tried again next time (apt-get update may have run meanwhile)
+  });
+  return resolved;
 }
 
 const debOf = (dir: string, pkg: string) =>
@@ -133,17 +141,24 @@ export async function ensureGuestImage(
     await writeFile(vmlinux, elf);
   }
   const initrd = join(dir, `initrd-${release}.cpio.gz`);
-  const tree = join(dir, 'initrd');
-  await rm(tree, { recursive: true, force: true });
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp', 'lib/modules']) mkdirSync(join(tree, d), { recursive: true });
-  const cc = (src: string, out: string) =>
-    run('gcc', ['-static', '-O2', '-Wall', '-o', join(tree, out), join(ORACLE_DIR, src)]);
-  await Promise.all([cc('qemu/guest-init.c', 'init'), cc('kvm-oracle.c', 'bin/kvm-oracle')]);
-  const names = MODULES.map((m) => m.split('/').pop() as string);
-  await Promise.all(
-    MODULES.map(async (m, i) => writeFile(join(tree, 'lib', 'modules', names[i]), await readFile(join(mods, m)))),
-  );
-  await writeFile(join(tree, 'modules.list'), `${names.join('\n')}\n`);
-  await run('sh', ['-c', `cd '${tree}' && find . | cpio -o -H newc 2>/dev/null | gzip -1 > '${initrd}'`]);
+  // built in a directory of its own and renamed into place: several processes may share the cache
+  const tree = await mkdtemp(join(dir, 'initrd-'));
+  const built = `${tree}.cpio.gz`;
+  try {
+    for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp', 'lib/modules']) mkdirSync(join(tree, d), { recursive: true });
+    const cc = (src: string, out: string) =>
+      run('gcc', ['-static', '-O2', '-Wall', '-o', join(tree, out), join(ORACLE_DIR, src)]);
+    await Promise.all([cc('qemu/guest-init.c', 'init'), cc('kvm-oracle.c', 'bin/kvm-oracle')]);
+    const names = MODULES.map((m) => m.split('/').pop() as string);
+    await Promise.all(
+      MODULES.map(async (m, i) => writeFile(join(tree, 'lib', 'modules', names[i]), await readFile(join(mods, m)))),
+    );
+    await writeFile(join(tree, 'modules.list'), `${names.join('\n')}\n`);
+    await run('sh', ['-c', `cd '${tree}' && find . | cpio -o -H newc 2>/dev/null | gzip -1 > '${built}'`]);
+    await rename(built, initrd);
+  } finally {
+    await rm(tree, { recursive: true, force: true });
+    await rm(built, { force: true });
+  }
   return { vmlinux, initrd, consoleLog: join(dir, 'console.log'), release };
 }
