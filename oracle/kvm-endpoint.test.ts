@@ -5,13 +5,14 @@ import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliExit } from '../src/cli/main';
 import { parseJsonText, resultsToJsonLines, runScenario, scenarioFromJson } from '../src/core/index';
-import type { Availability } from './helper-process';
+import type { BackendStatus } from './kvm-backends';
 import {
   createKvmMiddleware,
   type EndpointDeps,
   isLoopback,
   loopbackHost,
   MAX_BODY_BYTES,
+  MAX_CONCURRENT_RUNS,
   TOKEN_HEADER,
 } from './kvm-endpoint';
 import { kvmPlugin, serverToken, withToken } from './vite-kvm-plugin';
@@ -19,14 +20,31 @@ import { kvmPlugin, serverToken, withToken } from './vite-kvm-plugin';
 const TOKEN = 'test-token-0123456789abcdef';
 const AUTH = { [TOKEN_HEADER]: TOKEN };
 
-const up: Availability = { available: true, kernel: 'Linux 6.18.44-test' };
+const native: BackendStatus = {
+  id: 'native',
+  label: "this machine's KVM",
+  kernel: 'Linux 6.18.44-test',
+  hostModel: 'pvm-amd',
+  hostWhy: 'module kvm_pvm, CPU vendor AuthenticAMD, LA57 off',
+  profile: 'linux-6.12',
+  available: true,
+};
+const svm: BackendStatus = {
+  id: 'svm-6.1',
+  label: 'kvm_amd 6.1 under QEMU',
+  kernel: 'Linux 6.1.0-57-amd64 (Debian 12)',
+  hostModel: 'svm',
+  hostWhy: 'kvm_amd under QEMU TCG',
+  profile: 'linux-6.0',
+  available: true,
+};
 const ONE_STEP = { steps: [{ op: 'rdmsr', index: '0x10' }] };
 
-function fakeDeps(over: Partial<EndpointDeps> = {}): EndpointDeps {
+function fakeDeps(over: Partial<EndpointDeps> = {}, list: BackendStatus[] = [native, svm]): EndpointDeps {
   return {
-    availability: async () => up,
+    backends: async () => list,
     parse: (text) => scenarioFromJson(parseJsonText(text, 'scenario')),
-    run: async (s) => ({
+    run: async (_backend, s) => ({
       notes: ['msrfilter: note: a note'],
       records: runScenario(s, false).steps.map((r) => ({ step: r.step, op: r.op })),
     }),
@@ -60,10 +78,16 @@ describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', ()
   });
   afterAll(() => server.close());
 
-  it('GET /api/kvm/status says whether KVM can run and which kernel', async () => {
+  it('GET /api/kvm/status lists every backend, and the native one at the top for older pages', async () => {
     const r = await get(base);
     expect(r.status).toBe(200);
-    expect(await r.json()).toEqual({ available: true, kernel: 'Linux 6.18.44-test' });
+    expect(await r.json()).toEqual({
+      available: true,
+      kernel: 'Linux 6.18.44-test',
+      hostModel: 'pvm-amd',
+      hostWhy: 'module kvm_pvm, CPU vendor AuthenticAMD, LA57 off',
+      backends: [native, svm],
+    });
   });
 
   it('POST /api/kvm/run returns the JSON Lines and the notes', async () => {
@@ -72,10 +96,34 @@ describe('the KVM endpoint (middleware on a plain HTTP server, fake runner)', ()
     expect(r.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
     expect(await r.text()).toBe('{"step":0,"op":"rdmsr"}\n');
     expect(JSON.parse(decodeURIComponent(r.headers.get('x-kvm-notes') ?? ''))).toEqual(['msrfilter: note: a note']);
-    expect(run).toHaveBeenCalledWith(expect.objectContaining({ steps: [expect.objectContaining({ index: 0x10 })] }), {
-      trace: false,
-      timeoutMs: 30_000,
+    expect(run).toHaveBeenCalledWith(
+      'native',
+      expect.objectContaining({ steps: [expect.objectContaining({ index: 0x10 })] }),
+      { trace: false, timeoutMs: 30_000 },
+    );
+  });
+
+  it('runs on the backend named by ?backend=, and refuses one it does not list', async () => {
+    run.mockClear();
+    const r = await fetch(`${base}/api/kvm/run?backend=svm-6.1`, {
+      method: 'POST',
+      body: JSON.stringify(ONE_STEP),
+      headers: { ...AUTH, 'Content-Type': 'application/json' },
     });
+    expect(r.status).toBe(200);
+    expect(run).toHaveBeenCalledWith('svm-6.1', expect.anything(), expect.anything());
+    for (const id of ['svm-6.2', '../native', '']) {
+      const bad = await fetch(`${base}/api/kvm/run?backend=${encodeURIComponent(id)}`, {
+        method: 'POST',
+        body: JSON.stringify(ONE_STEP),
+        headers: { ...AUTH, 'Content-Type': 'application/json' },
+      });
+      expect(bad.status, id).toBe(400);
+      expect((await bad.json()).error, id).toBe(
+        `backend: unknown backend ${JSON.stringify(id)} (known: native, svm-6.1)`,
+      );
+    }
+    expect(run).toHaveBeenCalledTimes(1);
   });
 
   it('accepts only application/json', async () => {
@@ -273,9 +321,9 @@ describe('the KVM endpoint, called with mock request objects', () => {
   it('503 when this machine has no usable KVM, 504 on a timeout, 500 on a helper failure, 422 when refused', async () => {
     const cases: [EndpointDeps, number, RegExp][] = [
       [
-        fakeDeps({ availability: async () => ({ ...up, available: false, reason: 'no /dev/kvm' }) }),
+        fakeDeps({}, [{ ...native, available: false, reason: 'no /dev/kvm' }]),
         503,
-        /no \/dev\/kvm/,
+        /^this machine's KVM is not available: no \/dev\/kvm$/,
       ],
       [
         fakeDeps({
@@ -324,6 +372,100 @@ describe('the KVM endpoint, called with mock request objects', () => {
   });
 });
 
+describe('the backends: preparing one, runs per backend, closing', () => {
+  const request = (base: string, path: string, body = JSON.stringify(ONE_STEP)) =>
+    fetch(`${base}${path}`, { method: 'POST', body, headers: { ...AUTH, 'Content-Type': 'application/json' } });
+
+  it('prepares (downloads) a backend only on POST /api/kvm/prepare, then lists it as available', async () => {
+    let cached = false;
+    const prepare = vi.fn(async () => {
+      cached = true;
+    });
+    const pending: BackendStatus = {
+      ...svm,
+      available: false,
+      reason: 'the guest kernel linux-image-6.1.0-57-amd64 (71 MB) is not downloaded yet: …',
+      download: { package: 'linux-image-6.1.0-57-amd64', bytes: 70_591_024 },
+    };
+    const deps = fakeDeps({ prepare, backends: async () => [native, cached ? svm : pending] });
+    const { server, base } = await listen(deps);
+    const before = await (await get(base)).json();
+    expect(before.backends[1]).toEqual(pending);
+    const refused = await request(base, '/api/kvm/run?backend=svm-6.1');
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatch(/^kvm_amd 6\.1 under QEMU is not available: the guest kernel/);
+    expect(prepare).not.toHaveBeenCalled();
+    expect((await request(base, '/api/kvm/prepare', '')).status).toBe(400); // native: nothing to prepare
+    const done = await request(base, '/api/kvm/prepare?backend=svm-6.1', '');
+    expect(done.status).toBe(200);
+    expect((await done.json()).backends[1]).toEqual(svm); // the cached status is refreshed
+    expect(prepare).toHaveBeenCalledWith('svm-6.1');
+    expect((await request(base, '/api/kvm/run?backend=svm-6.1')).status).toBe(200);
+    expect((await request(base, '/api/kvm/prepare?backend=svm-6.1', '')).status).toBe(400); // nothing left to do
+    expect((await fetch(`${base}/api/kvm/prepare?backend=svm-6.1`, { headers: AUTH })).status).toBe(405);
+    server.close();
+  });
+
+  it('says why a preparation failed, and runs one at a time', async () => {
+    const gate: { finish?: () => void } = {};
+    const pending = { ...svm, available: false, download: { package: 'linux-image-x', bytes: null } };
+    const slow = fakeDeps({
+      prepare: () =>
+        new Promise<void>((_resolve, reject) => {
+          gate.finish = () => reject(new Error('apt-get download failed: 404'));
+        }),
+      backends: async () => [native, pending],
+    });
+    const { server, base } = await listen(slow);
+    const first = request(base, '/api/kvm/prepare?backend=svm-6.1', '');
+    await vi.waitFor(() => expect(gate.finish).toBeDefined());
+    const second = await request(base, '/api/kvm/prepare?backend=svm-6.1', '');
+    expect(second.status).toBe(429);
+    gate.finish?.();
+    const r = await first;
+    expect(r.status).toBe(500);
+    expect((await r.json()).error).toBe('kvm_amd 6.1 under QEMU could not be prepared: apt-get download failed: 404');
+    server.close();
+  });
+
+  it(`takes at most ${MAX_CONCURRENT_RUNS} runs at a time per backend; the other backend still runs`, async () => {
+    const release: (() => void)[] = [];
+    const deps = fakeDeps({
+      run: (_b, s) =>
+        new Promise((resolve) => {
+          release.push(() => resolve({ notes: [], records: s.steps.map((_, i) => ({ step: i })) }));
+        }),
+    });
+    const { server, base } = await listen(deps);
+    const busy = Array.from({ length: MAX_CONCURRENT_RUNS }, () => request(base, '/api/kvm/run?backend=svm-6.1'));
+    await vi.waitFor(() => expect(release).toHaveLength(MAX_CONCURRENT_RUNS));
+    const third = await request(base, '/api/kvm/run?backend=svm-6.1');
+    expect(third.status).toBe(429);
+    expect((await third.json()).error).toBe(
+      `busy: ${MAX_CONCURRENT_RUNS} runs on kvm_amd 6.1 under QEMU are in progress`,
+    );
+    const onNative = request(base, '/api/kvm/run');
+    await vi.waitFor(() => expect(release).toHaveLength(MAX_CONCURRENT_RUNS + 1));
+    for (const r of release) r();
+    for (const r of [...(await Promise.all(busy)), await onNative]) expect(r.status).toBe(200);
+    server.close();
+  });
+
+  it("close() closes the deps' sessions (the warm QEMU guest), only once they were loaded", async () => {
+    const close = vi.fn(async () => {});
+    const never = createKvmMiddleware(async () => fakeDeps({ close }), TOKEN);
+    await never.close();
+    expect(close).not.toHaveBeenCalled();
+    const mw = createKvmMiddleware(async () => fakeDeps({ close }), TOKEN);
+    const server = createServer((req, res) => mw(req, res, () => res.end()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await get(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.close();
+    await mw.close();
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('the Vite plugin with the real runner (a dev server started here)', () => {
   let vite: ViteDevServer;
   let base = '';
@@ -345,8 +487,20 @@ describe('the Vite plugin with the real runner (a dev server started here)', () 
 
   it('serves /api/kvm/status and runs a scenario on this machine (or answers 503 without KVM)', async () => {
     expect((await get(base, '/api/kvm/status', {})).status).toBe(403);
-    const status = (await (await get(base)).json()) as Availability;
+    const status = (await (await get(base)).json()) as BackendStatus & { backends: BackendStatus[] };
     expect(status.kernel).toMatch(/^Linux /);
+    // the svm-6.1 backend is listed whether or not qemu is here, with the reason when it is not available
+    expect(status.backends.map((b) => [b.id, b.hostModel === null || typeof b.hostModel === 'string'])).toEqual([
+      ['native', true],
+      ['svm-6.1', true],
+    ]);
+    const svm61 = status.backends[1];
+    expect(svm61).toMatchObject({
+      hostModel: 'svm',
+      profile: 'linux-6.0',
+      kernel: expect.stringMatching(/^Linux 6\.1/),
+    });
+    if (!svm61.available) expect(svm61.reason).toMatch(/not found|not downloaded yet|cannot be resolved/);
     const scenario = {
       exits: ['filter'],
       filter: { ranges: [{ flags: 'READ', base: '0x10', nmsrs: 1, bitmap: '00' }] },

@@ -1,12 +1,13 @@
 // @vitest-environment node
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CliExit, main } from '../src/cli/main';
 import { InputError, resultsToJsonLines, runScenario, scenarioFromJson } from '../src/core/index';
 import { detectNativeHost } from '../src/node/native-host';
 import { kvmAvailability } from './helper-process';
+import { svm61Kernel } from './kvm-backends';
 import { runScenarioOnKvm } from './kvm-runner';
 
 const dir = mkdtempSync(join(tmpdir(), 'kvm-runner-test-'));
@@ -94,6 +95,27 @@ describe('runScenarioOnKvm without the kernel', () => {
   it('kills a helper that does not answer in time', async () => {
     const run = runScenarioOnKvm(T1, { trace: false, helper: hangs, timeoutMs: 300 });
     await expect(run).rejects.toThrow(/did not finish within 300 ms/);
+  });
+
+  it('names the kernel the script ran on (svm-6.1), not this machine, in the profile note', async () => {
+    const notes: string[] = [];
+    // a scenario without steps: `vcpu`, then `quit`, each answered `ok`
+    const runScript = async () => ({ lines: ['ok', 'ok'], code: 0, signal: null, stderr: '', timedOut: false });
+    const opts = {
+      trace: false,
+      runScript,
+      kernel: svm61Kernel('6.1.0-57-amd64 #1 SMP'),
+      stderr: (s: string) => notes.push(s),
+    };
+    await runScenarioOnKvm('{"profile":"linux-6.12","steps":[]}', opts);
+    expect(notes).toEqual([
+      "msrfilter: note: --kvm measures the svm-6.1 guest's kernel (Linux 6.1.0-57-amd64, kvm_amd under QEMU TCG), " +
+        "whatever the profile: the results are that kernel's (profile linux-6.0), not linux-6.12's\n",
+    ]);
+    expect(notes.join('')).not.toContain(release());
+    notes.length = 0;
+    await runScenarioOnKvm('{"profile":"linux-6.0","steps":[]}', opts);
+    expect(notes).toEqual([]);
   });
 
   it('a helper that cannot be started is "not available" (exit 3)', async () => {

@@ -1,8 +1,9 @@
 import { release } from 'node:os';
 import { CliExit } from '../src/cli/main';
-import { DEFAULT_HOST_MODEL, NEWEST_PROFILE, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
+import { DEFAULT_HOST_MODEL, type ProfileId, parseJsonText, type Scenario, scenarioFromJson } from '../src/core/index';
 import { nativeHostIdOr } from '../src/node/native-host';
 import { ensureHelper, type HelperRun, kvmDeviceProblem, runHelper } from './helper-process';
+import { profileOfRelease } from './kvm-backends';
 import { type Command, planScenario, scriptOf } from './kvm-plan';
 import { interpretRun, type KvmRunOutput } from './kvm-results';
 
@@ -16,6 +17,18 @@ export interface KvmRunOptions {
   helper?: string;
   /** Runs one helper script elsewhere (the svm-6.1 backend's QEMU guest) instead of on this machine's /dev/kvm. */
   runScript?: (script: string) => Promise<HelperRun>;
+  /** The kernel the scripts run on, for the notes (default: this machine's, with the profile of its release). */
+  kernel?: RunKernel;
+}
+
+/** A kernel as the notes name it: "this machine's kernel (Linux 6.18.44-…)", and the profile that matches it. */
+export interface RunKernel {
+  name: string;
+  profile: ProfileId;
+}
+
+export function thisMachinesKernel(rel = release()): RunKernel {
+  return { name: `this machine's kernel (Linux ${rel})`, profile: profileOfRelease(rel) };
 }
 
 const PREFIX = 'msrfilter: --kvm:';
@@ -41,12 +54,12 @@ function where(commands: readonly Command[], answeredCount: number): string {
 }
 
 /** Notes that do not depend on the kernel's answers. */
-function planNotes(s: Scenario): string[] {
+function planNotes(s: Scenario, kernel: RunKernel): string[] {
   const notes: string[] = [];
-  if (s.profile !== NEWEST_PROFILE) {
+  if (s.profile !== kernel.profile) {
     notes.push(
-      `msrfilter: note: --kvm measures this machine's kernel (Linux ${release()}), whatever the profile: ` +
-        `the results are that kernel's, not ${s.profile}'s`,
+      `msrfilter: note: --kvm measures ${kernel.name}, whatever the profile: ` +
+        `the results are that kernel's (profile ${kernel.profile}), not ${s.profile}'s`,
     );
   }
   if (s.ignoreMsrs && s.steps.some((st) => (st.op === 'rdmsr' || st.op === 'wrmsr') && st.host)) {
@@ -82,7 +95,7 @@ export async function runParsedScenarioOnKvm(s: Scenario, opts: Omit<KvmRunOptio
     throw new CliExit(4, `${PREFIX} the helper failed at ${at}: ${why}`);
   }
   const out = interpretRun(s, commands, run.lines, opts.trace);
-  return { notes: [...planNotes(s), ...out.notes], records: out.records };
+  return { notes: [...planNotes(s, opts.kernel ?? thisMachinesKernel()), ...out.notes], records: out.records };
 }
 
 /** Runs a scenario on the real kernel through the C helper (oracle/kvm-oracle.c): the simulator's JSON Lines. */

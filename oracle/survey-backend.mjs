@@ -158,7 +158,7 @@ export async function bootSvm61() {
   }
   const missing = img.missingTools();
   if (missing) throw new Error(`${missing}; ${img.INSTALL_HINT}`);
-  const image = img.ensureGuestImage();
+  const image = await img.ensureGuestImage();
   const qemu = new qs.QemuSession(image);
   const info = await qemu.boot();
   const batcher = new GuestBatcher(qemu);

@@ -9,7 +9,8 @@
 // windows-*.json (the read sweep and the write probe of every MSR KVM knows in the swept windows,
 // survey-sweep.mjs), TABLES.md (per-MSR tables) and SUMMARY.md, then formats them with the project's Biome if it
 // is installed. The part of SUMMARY.md between the `manual` markers is kept from the existing file (hand-written
-// analysis). With --kvm=svm-6.1 it also writes host.json (host model, backend, kernel and CPU as measured).
+// analysis). It also writes host.json: the host model, profile, backend, kernel and CPU as measured (for this
+// machine's /dev/kvm the host model as `msrfilter host` finds it, which needs tsx: `npm run survey` runs it so).
 // Every MSR experiment of bare/linux64.json runs on a fresh VM, so results don't depend on each other.
 
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alignTables } from './md-tables.mjs';
 import { BIN, backendName, bootSvm61, closeBackend, hex8, hex16, machine, parse, session } from './survey-backend.mjs';
 import {
   checkPassthrough,
@@ -724,7 +726,10 @@ function formatWithBiome(files) {
   const biome = join(here, '..', 'node_modules', '.bin', 'biome');
   const present = files.filter((f) => existsSync(f));
   if (!existsSync(biome) || present.length === 0) return;
-  const r = spawnSync(biome, ['format', '--write', ...present], { cwd: join(here, '..'), encoding: 'utf8' });
+  const r = spawnSync(biome, ['format', '--write', '--no-errors-on-unmatched', ...present], {
+    cwd: join(here, '..'),
+    encoding: 'utf8',
+  });
   if (r.status !== 0) process.stderr.write(`survey: biome format failed:\n${r.stderr || r.stdout}\n`);
 }
 
@@ -758,6 +763,21 @@ function crossCheck(model, recs, windows) {
     }
   }
   return out;
+}
+
+/** The host model of this machine's /dev/kvm and the profile of its kernel, or null outside tsx. */
+async function nativeHostOf() {
+  try {
+    const { detectNativeHost } = await import('../src/node/native-host.ts');
+    const { profileOfRelease } = await import('./kvm-backends.ts');
+    const n = detectNativeHost();
+    if (!n.id) throw new Error(n.why);
+    const module = { pvm: 'kvm_pvm', svm: 'kvm_amd', vmx: 'kvm_intel' }[n.backend];
+    return { id: n.id, la57: n.la57, why: n.why, module, profile: profileOfRelease(machine().kernel) };
+  } catch (e) {
+    process.stderr.write(`survey: no host model for this machine (${e.message})\n`);
+    return null;
+  }
 }
 
 async function main() {
@@ -885,8 +905,24 @@ async function main() {
     for (const c of crossed) process.stderr.write(`survey: cross-check: ${c}\n`);
   }
 
+  const files = [
+    'bare.json',
+    'linux64.json',
+    'reads-bare.json',
+    'reads-linux64.json',
+    'windows-bare.json',
+    'windows-linux64.json',
+    'checks.json',
+  ];
+  const probe = {
+    values: PROBE_VALUES.map((v) => `0x${v.toString(16)}`),
+    windows: SWEPT_WINDOWS.map(([lo, hi]) => [hex8(lo), hex8(hi)]),
+    crossCheck: `${crossed.length} differences between the write probe and the fresh-VM survey`,
+  };
+  const today = new Date().toISOString().slice(0, 10);
+  let header = null;
   if (host.backend === 'svm') {
-    const header = {
+    header = {
       hostModel: 'svm',
       profile: 'linux-6.0',
       backend: 'svm',
@@ -898,22 +934,29 @@ async function main() {
       under: host.qemu,
       kvmAmdParams: host.kvmAmdParams,
       la57: false,
-      measured: `${new Date().toISOString().slice(0, 10)}, npx tsx oracle/survey.mjs --kvm=svm-6.1`,
-      probe: {
-        values: PROBE_VALUES.map((v) => `0x${v.toString(16)}`),
-        windows: SWEPT_WINDOWS.map(([lo, hi]) => [hex8(lo), hex8(hi)]),
-        crossCheck: `${crossed.length} differences between the write probe and the fresh-VM survey`,
-      },
-      files: [
-        'bare.json',
-        'linux64.json',
-        'reads-bare.json',
-        'reads-linux64.json',
-        'windows-bare.json',
-        'windows-linux64.json',
-        'checks.json',
-      ],
+      measured: `${today}, npx tsx oracle/survey.mjs --kvm=svm-6.1`,
+      probe,
+      files,
     };
+  } else {
+    // this machine's /dev/kvm: the host model that matches it (src/node/native-host.ts, TypeScript: needs tsx)
+    const native = await nativeHostOf();
+    if (native) {
+      header = {
+        hostModel: native.id,
+        profile: native.profile,
+        backend: native.module,
+        cpu: host.cpu,
+        kernel: host.kernel,
+        la57: native.la57,
+        detected: native.why,
+        measured: `${today}, npx tsx oracle/survey.mjs`,
+        probe,
+        files,
+      };
+    } else process.stderr.write('survey: host.json not written (run through tsx: npm run survey)\n');
+  }
+  if (header) {
     const hostFile = join(OUT, 'host.json');
     const old = existsSync(hostFile) ? JSON.parse(readFileSync(hostFile, 'utf8')) : {};
     writeFileSync(
@@ -959,7 +1002,7 @@ async function main() {
     'In [TABLES.md](TABLES.md) (generated).',
     '',
   ].join('\n');
-  writeFileSync(sumFile, md);
+  writeFileSync(sumFile, alignTables(md));
   const tablesFile = join(OUT, 'TABLES.md');
   const tables = [
     '# Real-kernel MSR survey: per-MSR tables',
@@ -968,7 +1011,7 @@ async function main() {
     '',
     ...MODELS.filter((m) => data[m]).map((m) => `${modelTable(m, data[m])}\n`),
   ].join('\n');
-  writeFileSync(tablesFile, tables);
+  writeFileSync(tablesFile, alignTables(tables));
   formatWithBiome([sumFile, tablesFile, ...MODELS.map((m) => join(OUT, `${m}.json`)), checksFile]);
   const stats = await closeBackend();
   const batches = stats ? ` (${stats.sessions} fresh VMs in ${stats.runs} helper runs in the guest)` : '';

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Plugin, PreviewServer, ViteDevServer } from 'vite';
-import { createKvmMiddleware, type EndpointDeps } from './kvm-endpoint.ts';
+import { createKvmMiddleware, type EndpointDeps, type KvmMiddleware } from './kvm-endpoint.ts';
 
 /** The query parameter that hands the token to the page. */
 export const TOKEN_PARAM = 'token';
@@ -79,6 +79,16 @@ export interface KvmPluginOptions {
   token?: string;
 }
 
+/** The endpoint on `server`, closed with it (the svm-6.1 QEMU guest it keeps warm powers off). */
+function serve(server: ViteDevServer | PreviewServer, load: () => Promise<EndpointDeps>, token: string) {
+  printTokenUrls(server, token);
+  const mw: KvmMiddleware = createKvmMiddleware(load, token);
+  server.middlewares.use(mw);
+  server.httpServer?.once('close', () => {
+    void mw.close();
+  });
+}
+
 export function kvmPlugin(opts: KvmPluginOptions = {}): Plugin {
   const load = opts.load ?? loadRealDeps;
   let token = opts.token;
@@ -96,12 +106,10 @@ export function kvmPlugin(opts: KvmPluginOptions = {}): Plugin {
       };
     },
     configureServer(server) {
-      printTokenUrls(server, tokenOf());
-      server.middlewares.use(createKvmMiddleware(load, tokenOf()));
+      serve(server, load, tokenOf());
     },
     configurePreviewServer(server) {
-      printTokenUrls(server, tokenOf());
-      server.middlewares.use(createKvmMiddleware(load, tokenOf()));
+      serve(server, load, tokenOf());
     },
   };
 }

@@ -19,7 +19,7 @@ describe('the svm-6.1 backend: kvm_amd 6.1 booted under QEMU TCG', () => {
     return;
   }
   it('boots once and serves several helper runs, each a fresh VM on kvm_amd', async () => {
-    session = new QemuSession(ensureGuestImage());
+    session = new QemuSession(await ensureGuestImage());
     const info = await session.boot();
     expect(info.kernel).toMatch(/^6\.1\./);
     expect(info.params.npt).toBe('Y');

@@ -113,6 +113,16 @@ export class QemuSession {
     return result;
   }
 
+  /** Whether QEMU is still running. */
+  get alive(): boolean {
+    return this.child !== null;
+  }
+
+  /** Stops QEMU at once (a run that does not finish, the server going away): pending runs end with status 4. */
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
   /** Powers the guest off (waits for QEMU to exit). */
   async close(): Promise<void> {
     const child = this.child;

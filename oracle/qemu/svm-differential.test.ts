@@ -10,17 +10,17 @@ import { describeSvmFailure, diffOnSvm } from './svm-differential';
 const SEED = 20_261_202;
 const SCENARIOS_PER_MODEL = 150;
 
-function unavailable(): string | null {
+async function unavailable(): Promise<string | null> {
   const missing = missingTools();
   if (missing) return `${missing}; ${INSTALL_HINT}`;
   try {
-    ensureGuestImage();
+    await ensureGuestImage();
     return null;
   } catch (e) {
     return `the guest image could not be made: ${(e as Error).message}`;
   }
 }
-const why = unavailable();
+const why = await unavailable();
 let session: QemuSession | null = null;
 afterAll(async () => {
   await session?.close();
@@ -38,7 +38,7 @@ describe('differential test on svm-6.1: simulator (svm host model) vs kvm_amd 6.
     `%s: ${SCENARIOS_PER_MODEL} generated scenarios agree on every compared step (seed ${SEED})`,
     async (model) => {
       if (!session) {
-        session = new QemuSession(ensureGuestImage());
+        session = new QemuSession(await ensureGuestImage());
         await session.boot();
       }
       const qemu = session;

@@ -12,12 +12,17 @@ export function runFromClone(argv: string[]): Promise<number> {
     if (backend !== 'svm-6.1') throw new CliExit(2, `msrfilter: --kvm=${backend}: unknown backend (svm-6.1)`);
     const { ensureGuestImage, INSTALL_HINT, missingTools } = await import('../../oracle/qemu/guest-image');
     const { QemuSession } = await import('../../oracle/qemu/qemu-session');
+    const { svm61Kernel } = await import('../../oracle/kvm-backends');
     const missing = missingTools();
     if (missing) throw new CliExit(3, `msrfilter: --kvm=svm-6.1: ${missing}; ${INSTALL_HINT}`);
-    const session = new QemuSession(ensureGuestImage());
+    const session = new QemuSession(await ensureGuestImage());
     try {
-      await session.boot();
-      return await runScenarioOnKvm(text, { ...args, runScript: (script) => session.run(script) });
+      const info = await session.boot();
+      return await runScenarioOnKvm(text, {
+        ...args,
+        runScript: (script) => session.run(script),
+        kernel: svm61Kernel(info.kernel),
+      });
     } finally {
       await session.close();
     }

@@ -50,9 +50,11 @@ describe('KvmComparePanel', () => {
     const simulate = vi.fn(() => simulated);
     render(<KvmComparePanel scenario={{ ...scenario, hostModel: 'svm' }} simulate={simulate} />);
     expect(await screen.findByText(/answers for this machine's host model, PVM on Intel/)).toHaveTextContent(
-      "(module kvm_pvm, CPU vendor GenuineIntel, LA57 on), not the document's kvm_amd",
+      "(module kvm_pvm, CPU vendor GenuineIntel, LA57 on), with the kernel profile Linux 6.12+ (newest) (linux-6.12), not the document's kvm_amd",
     );
-    expect(simulate).toHaveBeenLastCalledWith('pvm-intel');
+    expect(simulate).toHaveBeenLastCalledWith(expect.objectContaining({ hostModel: 'pvm-intel' }));
+    // one backend (a server from before the choice): no choice to make
+    expect(screen.queryByRole('group', { name: 'Kernel to run on' })).not.toBeInTheDocument();
   });
 
   it('disables the button with an explanation when there is no endpoint (static host)', async () => {
@@ -66,7 +68,9 @@ describe('KvmComparePanel', () => {
   it('disables the button and says why when this machine has no usable KVM', async () => {
     mockFetch(() => json({ available: false, kernel: 'Linux 6.1.0', reason: '/dev/kvm not available (ENOENT)' }));
     render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
-    expect(await screen.findByText(/KVM is not available: \/dev\/kvm not available \(ENOENT\)/)).toBeInTheDocument();
+    expect(
+      await screen.findByText("Cannot run on this machine's KVM: /dev/kvm not available (ENOENT)."),
+    ).toBeInTheDocument();
     expect(runButton()).toBeDisabled();
   });
 
@@ -106,7 +110,7 @@ describe('KvmComparePanel', () => {
     kernel[2] = { ...kernel[2], decision: 'gp', result: 'gp' };
     const f = mockFetch((url, init) => {
       if (url === '/api/kvm/status') return json({ available: true, kernel: 'Linux 6.18.44' });
-      expect(url).toBe('/api/kvm/run');
+      expect(url).toBe('/api/kvm/run?backend=native');
       expect(init?.method).toBe('POST');
       expect(new Headers(init?.headers).get('Content-Type')).toBe('application/json');
       expect(JSON.parse(String(init?.body))).toMatchObject({ format: 'msr-scenario/1', steps: { length: 4 } });
@@ -164,5 +168,142 @@ describe('KvmComparePanel', () => {
     rerender(<KvmComparePanel scenario={changed} simulate={() => simulated.slice(0, 2)} />);
     expect(screen.queryByText(/steps agree/)).not.toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});
+
+const NATIVE = {
+  id: 'native',
+  label: "this machine's KVM",
+  kernel: 'Linux 6.18.44',
+  hostModel: 'pvm-amd',
+  hostWhy: 'module kvm_pvm, CPU vendor AuthenticAMD, LA57 off',
+  profile: 'linux-6.12',
+  available: true,
+};
+const SVM = {
+  id: 'svm-6.1',
+  label: 'kvm_amd 6.1 under QEMU',
+  kernel: 'Linux 6.1.0-57-amd64 (Debian 12)',
+  hostModel: 'svm',
+  hostWhy: "kvm_amd in Debian 12's kernel, booted under QEMU TCG",
+  profile: 'linux-6.0',
+  available: true,
+};
+const status = (...backends: object[]) => json({ ...NATIVE, backends });
+
+describe('KvmComparePanel: the choice of kernel', () => {
+  it('offers every backend, and compares the chosen one with the simulation on its host model and profile', async () => {
+    const f = mockFetch((url) => (url === '/api/kvm/status' ? status(NATIVE, SVM) : jsonLines(simLines)));
+    const simulate = vi.fn(() => simulated);
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={{ ...scenario, hostModel: 'pvm-amd' }} simulate={simulate} />);
+    const group = await screen.findByRole('group', { name: 'Kernel to run on' });
+    const native = within(group).getByRole('radio', { name: /^this machine's KVM: Linux 6\.18\.44/ });
+    const svm = within(group).getByRole('radio', {
+      name: 'kvm_amd 6.1 under QEMU: Linux 6.1.0-57-amd64 (Debian 12), host model kvm_amd (SVM), Linux 6.1',
+    });
+    expect(native).toBeChecked();
+    expect(simulate).toHaveBeenLastCalledWith(expect.objectContaining({ hostModel: 'pvm-amd', profile: 'linux-6.12' }));
+
+    await user.click(svm);
+    expect(svm).toBeChecked();
+    expect(simulate).toHaveBeenLastCalledWith(expect.objectContaining({ hostModel: 'svm', profile: 'linux-6.0' }));
+    expect(screen.getByText(/Kernel: Linux 6\.1\.0-57-amd64/)).toHaveTextContent(
+      "The simulator answers for its host model, kvm_amd (SVM), Linux 6.1 (kvm_amd in Debian 12's kernel, booted " +
+        "under QEMU TCG), with the kernel profile Linux 6.0 (linux-6.0), not the document's PVM on AMD (kvm_pvm, " +
+        '48-bit) or its profile Linux 6.12+ (newest).',
+    );
+    expect(screen.getByText(/booted under QEMU by the local server/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Run on kvm_amd 6.1 under QEMU' }));
+    expect(await screen.findByText('4 of 4 steps agree')).toBeInTheDocument();
+    const [url, init] = f.mock.calls[1];
+    expect(url).toBe('/api/kvm/run?backend=svm-6.1');
+    // the kernel gets the scenario as it is compared: on svm, with the linux-6.0 profile
+    expect(JSON.parse(String(init?.body))).toMatchObject({ hostModel: 'svm', profile: 'linux-6.0' });
+
+    // another kernel: the results are not its own
+    await user.click(native);
+    expect(screen.queryByText(/steps agree/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: "Run on this machine's KVM" })).toBeEnabled();
+  });
+
+  it('starts on the first backend that can run, and says plainly why another cannot', async () => {
+    const noQemu = {
+      ...SVM,
+      available: false,
+      reason: 'qemu-system-x86_64 not found; install them with `apt-get install qemu-system-x86 …`',
+    };
+    mockFetch(() => status({ ...NATIVE, available: false, reason: '/dev/kvm not available (ENOENT)' }, noQemu));
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
+    const group = await screen.findByRole('group', { name: 'Kernel to run on' });
+    expect(within(group).getByRole('radio', { name: /this machine's KVM.*\(not available here\)$/ })).toBeChecked();
+    await user.click(within(group).getByRole('radio', { name: /^kvm_amd 6\.1 under QEMU/ }));
+    const run = screen.getByRole('button', { name: 'Run on kvm_amd 6.1 under QEMU' });
+    expect(run).toBeDisabled();
+    expect(run).toHaveAccessibleDescription(
+      'Cannot run on kvm_amd 6.1 under QEMU: qemu-system-x86_64 not found; install them with `apt-get install qemu-system-x86 …`.',
+    );
+    expect(screen.queryByRole('button', { name: /Download/ })).not.toBeInTheDocument();
+  });
+
+  it('downloads the guest kernel only when asked, says what that does, then runs there', async () => {
+    const notYet = {
+      ...SVM,
+      available: false,
+      reason:
+        'the guest kernel linux-image-6.1.0-57-amd64 (71 MB) is not downloaded yet: downloading runs ' +
+        '`apt-get download linux-image-6.1.0-57-amd64` into /root/.cache/msrfilter/svm-6.1 (nothing is installed)',
+      download: { package: 'linux-image-6.1.0-57-amd64', bytes: 70_591_024 },
+    };
+    let prepared = false;
+    const f = mockFetch((url, init) => {
+      if (url === '/api/kvm/status') return status(NATIVE, notYet);
+      if (url === '/api/kvm/prepare?backend=svm-6.1') {
+        expect(init?.method).toBe('POST');
+        prepared = true;
+        return status(NATIVE, SVM);
+      }
+      return jsonLines(simLines);
+    });
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
+    const group = await screen.findByRole('group', { name: 'Kernel to run on' });
+    const svm = within(group).getByRole('radio', { name: /kvm_amd 6\.1.*\(guest kernel not downloaded yet\)$/ });
+    expect(screen.queryByRole('button', { name: /Download/ })).not.toBeInTheDocument(); // native is chosen
+    await user.click(svm);
+    expect(screen.getByRole('button', { name: 'Run on kvm_amd 6.1 under QEMU' })).toHaveAccessibleDescription(
+      /not downloaded yet: downloading runs `apt-get download linux-image-6\.1\.0-57-amd64` .*nothing is installed/,
+    );
+    expect(prepared).toBe(false);
+    await user.click(screen.getByRole('button', { name: 'Download the guest kernel (71 MB)' }));
+    const run = screen.getByRole('button', { name: 'Run on kvm_amd 6.1 under QEMU' });
+    await vi.waitFor(() => expect(run).toBeEnabled());
+    expect(prepared).toBe(true);
+    expect(screen.queryByRole('button', { name: /Download/ })).not.toBeInTheDocument();
+    await user.click(run);
+    expect(await screen.findByText('4 of 4 steps agree')).toBeInTheDocument();
+    expect(f.mock.calls.map((c) => c[0])).toEqual([
+      '/api/kvm/status',
+      '/api/kvm/prepare?backend=svm-6.1',
+      '/api/kvm/run?backend=svm-6.1',
+    ]);
+  });
+
+  it('shows why a download failed', async () => {
+    const notYet = { ...SVM, available: false, reason: 'not downloaded yet', download: { package: 'p', bytes: null } };
+    mockFetch((url) =>
+      url === '/api/kvm/status'
+        ? status(notYet)
+        : json({ error: 'kvm_amd 6.1 under QEMU could not be prepared: apt-get download failed' }, 500),
+    );
+    const user = userEvent.setup();
+    render(<KvmComparePanel scenario={scenario} simulate={() => simulated} />);
+    await user.click(await screen.findByRole('button', { name: 'Download the guest kernel (~70 MB)' }));
+    expect(
+      await screen.findByText(
+        'The download failed: kvm_amd 6.1 under QEMU could not be prepared: apt-get download failed',
+      ),
+    ).toBeInTheDocument();
   });
 });

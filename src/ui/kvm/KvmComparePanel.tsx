@@ -1,20 +1,22 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { HOST_MODELS, type HostModelId, type Scenario, type StepResult, scenarioToJson } from '../../core/index';
+import { getProfile, HOST_MODELS, runScenario, type Scenario, type StepResult, scenarioToJson } from '../../core/index';
 import { type CompareRow, compareSteps } from './compare-steps';
 import {
   fetchKvmStatus,
   forbiddenMessage,
   type KernelRecord,
   KVM_MAX_STEPS,
+  type KvmBackend,
   type KvmStatus,
+  prepareKvmBackend,
   runScenarioOnKvm,
 } from './kvm-api';
 import './kvm.css';
 
 export interface KvmComparePanelProps {
   scenario: Scenario;
-  /** The simulator's results on a host model (this machine's, once the endpoint has named it). */
-  simulate: (hostModel?: HostModelId) => StepResult[];
+  /** The simulator's results for a scenario (default: runScenario); given the scenario as the chosen kernel runs it. */
+  simulate?: (scenario: Scenario) => StepResult[];
 }
 
 type RunState =
@@ -23,20 +25,56 @@ type RunState =
   | { kind: 'done'; records: KernelRecord[]; notes: string[] }
   | { kind: 'failed'; message: string };
 
+type PrepareState = { kind: 'idle' } | { kind: 'preparing' } | { kind: 'failed'; message: string };
+
 const FIELDS = ['decision', 'exit', 'result', 'value'] as const;
 
-function explanation(status: KvmStatus | null, steps: number): string | null {
+const simulateDefault = (s: Scenario) => runScenario(s, false).steps;
+
+function explanation(status: KvmStatus | null, backend: KvmBackend | null, steps: number): string | null {
   if (status === null) return 'Checking whether this machine can run it…';
   if (status.kind === 'absent') {
     return (
       'Running on a real kernel needs the local server (npm start or npm run preview) on a Linux machine with ' +
-      '/dev/kvm; this copy of the playground is served without it.'
+      '/dev/kvm or QEMU; this copy of the playground is served without it.'
     );
   }
   if (status.kind === 'forbidden') return forbiddenMessage(status.reason);
-  if (status.kind === 'unavailable') return `This machine's KVM is not available: ${status.reason}.`;
+  if (backend && !backend.available) return `Cannot run on ${backend.label}: ${backend.reason}.`;
   if (steps > KVM_MAX_STEPS) return `The kernel run takes at most ${KVM_MAX_STEPS} steps; this scenario has ${steps}.`;
   return null;
+}
+
+/** The scenario as the backend's kernel is compared: on its host model and with the profile that matches it. */
+function onBackend(scenario: Scenario, b: KvmBackend | null): Scenario {
+  if (!b) return scenario;
+  return { ...scenario, hostModel: b.hostModel ?? scenario.hostModel, profile: b.profile ?? scenario.profile };
+}
+
+const megabytes = (bytes: number | null) => (bytes === null ? '~70 MB' : `${Math.round(bytes / 1e6)} MB`);
+
+/** What the simulator answers for beside the chosen kernel, and what that changes from the document's settings. */
+function Simulated({ scenario, compared, backend }: { scenario: Scenario; compared: Scenario; backend: KvmBackend }) {
+  const host = backend.hostModel;
+  const notDocument: string[] = [];
+  if (host && scenario.hostModel && scenario.hostModel !== host)
+    notDocument.push(`the document's ${HOST_MODELS[scenario.hostModel].label}`);
+  if (compared.profile !== scenario.profile) notDocument.push(`its profile ${getProfile(scenario.profile).label}`);
+  return (
+    <span className="kvm-native-host">
+      {host ? (
+        <>
+          The simulator answers for {backend.id === 'native' ? "this machine's host model" : 'its host model'},{' '}
+          {HOST_MODELS[host].label}
+          {backend.hostWhy ? ` (${backend.hostWhy})` : ''}
+        </>
+      ) : (
+        <>The simulator answers for the document's host model</>
+      )}
+      , with the kernel profile {getProfile(compared.profile).label} ({compared.profile})
+      {notDocument.length ? `, not ${notDocument.join(' or ')}` : ''}.{' '}
+    </span>
+  );
 }
 
 function Cell({ row, field }: { row: CompareRow; field: (typeof FIELDS)[number] }) {
@@ -55,14 +93,20 @@ function Cell({ row, field }: { row: CompareRow; field: (typeof FIELDS)[number] 
   );
 }
 
-/** The simulated results beside this machine's kernel, step by step, with every difference marked in words. */
-export function KvmComparePanel({ scenario, simulate }: KvmComparePanelProps) {
+/** The simulated results beside a real kernel's (a backend the server offers), step by step, every difference in words. */
+export function KvmComparePanel({ scenario, simulate = simulateDefault }: KvmComparePanelProps) {
   const [status, setStatus] = useState<KvmStatus | null>(null);
+  const [choice, setChoice] = useState<string | null>(null);
   const [run, setRun] = useState<RunState>({ kind: 'idle' });
+  const [prepare, setPrepare] = useState<PrepareState>({ kind: 'idle' });
   const explainId = useId();
-  const scenarioKey = useMemo(() => JSON.stringify(scenarioToJson(scenario)), [scenario]);
-  const currentKey = useRef(scenarioKey);
-  currentKey.current = scenarioKey;
+  const backends = status?.kind === 'server' ? status.backends : [];
+  // the user's choice, else the first backend that can run, else the first
+  const backend = backends.find((b) => b.id === choice) ?? backends.find((b) => b.available) ?? backends[0] ?? null;
+  const compared = useMemo(() => onBackend(scenario, backend), [scenario, backend]);
+  const runKey = useMemo(() => `${backend?.id}:${JSON.stringify(scenarioToJson(compared))}`, [backend, compared]);
+  const currentKey = useRef(runKey);
+  currentKey.current = runKey;
 
   useEffect(() => {
     const abort = new AbortController();
@@ -70,54 +114,93 @@ export function KvmComparePanel({ scenario, simulate }: KvmComparePanelProps) {
     return () => abort.abort();
   }, []);
 
-  // Results belong to the scenario that was run: a changed scenario clears them.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scenarioKey is the trigger
-  useEffect(() => setRun({ kind: 'idle' }), [scenarioKey]);
+  // Results belong to the scenario and the kernel that ran it: a change clears them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runKey is the trigger
+  useEffect(() => setRun({ kind: 'idle' }), [runKey]);
 
-  const native = status?.kind === 'available' || status?.kind === 'unavailable' ? status.hostModel : null;
-  // the kernel here is this machine's: the simulator answers for the host model that matches it
-  const simulated = useMemo(() => simulate(native ?? undefined), [simulate, native]);
-  const blocked = explanation(status, scenario.steps.length);
+  const simulated = useMemo(() => simulate(compared), [simulate, compared]);
+  const blocked = explanation(status, backend, scenario.steps.length);
   const comparison = useMemo(
-    () => (run.kind === 'done' ? compareSteps(scenario, simulated, run.records) : null),
-    [run, scenario, simulated],
+    () => (run.kind === 'done' ? compareSteps(compared, simulated, run.records) : null),
+    [run, compared, simulated],
   );
 
   async function start() {
+    if (!backend) return;
     setRun({ kind: 'running' });
-    const ranKey = scenarioKey;
-    const r = await runScenarioOnKvm(scenario);
-    if (currentKey.current !== ranKey) return; // the scenario changed meanwhile: these results are not its own
+    const ranKey = runKey;
+    const r = await runScenarioOnKvm(compared, backend.id);
+    if (currentKey.current !== ranKey) return; // the scenario or the kernel changed meanwhile: not their results
     setRun(r.ok ? { kind: 'done', records: r.records, notes: r.notes } : { kind: 'failed', message: r.message });
   }
 
+  async function download() {
+    if (!backend) return;
+    setPrepare({ kind: 'preparing' });
+    const r = await prepareKvmBackend(backend.id);
+    if (r.ok) {
+      setStatus(r.status);
+      setPrepare({ kind: 'idle' });
+    } else setPrepare({ kind: 'failed', message: r.message });
+  }
+
+  const label = backend?.label ?? "this machine's KVM";
   return (
     <section className="kvm-compare" aria-labelledby={`${explainId}-title`}>
-      <h2 id={`${explainId}-title`}>Simulator vs this machine's kernel</h2>
+      <h2 id={`${explainId}-title`}>Simulator vs a real kernel</h2>
+      {backends.length > 1 && (
+        <fieldset className="kvm-backends">
+          <legend>Kernel to run on</legend>
+          {backends.map((b) => (
+            <label key={b.id} className="kvm-backend">
+              <input
+                type="radio"
+                name={`${explainId}-backend`}
+                value={b.id}
+                checked={b.id === backend?.id}
+                onChange={() => setChoice(b.id)}
+                disabled={run.kind === 'running' || prepare.kind === 'preparing'}
+              />
+              <span>
+                {b.label}: {b.kernel}
+                {b.hostModel ? `, host model ${HOST_MODELS[b.hostModel].label}` : ''}
+                {b.available ? '' : b.download ? ' (guest kernel not downloaded yet)' : ' (not available here)'}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
       <p className="kvm-intro">
-        {status?.kind === 'available' || status?.kind === 'unavailable' ? `Kernel: ${status.kernel}. ` : ''}
-        {native ? (
-          <span className="kvm-native-host">
-            The simulator answers for this machine's host model, {HOST_MODELS[native].label}
-            {status && 'hostWhy' in status && status.hostWhy ? ` (${status.hostWhy})` : ''}
-            {scenario.hostModel && scenario.hostModel !== native
-              ? `, not the document's ${HOST_MODELS[scenario.hostModel].label}`
-              : ''}
-            .{' '}
-          </span>
-        ) : null}
-        Runs the scenario through <code>/dev/kvm</code> on a fresh VM and puts the kernel's answers beside the simulated
-        ones.
+        {backend ? `Kernel: ${backend.kernel}. ` : ''}
+        {backend ? <Simulated scenario={scenario} compared={compared} backend={backend} /> : null}
+        {!backend || backend.id === 'native' ? (
+          <>
+            Runs the scenario through <code>/dev/kvm</code> on a fresh VM and puts the kernel's answers beside the
+            simulated ones.
+          </>
+        ) : (
+          <>
+            Runs the scenario on a fresh VM in that kernel, booted under QEMU by the local server (the first run boots
+            it, a few seconds; later runs reuse it), and puts its answers beside the simulated ones.
+          </>
+        )}
       </p>
       <div className="kvm-actions">
         <button
           type="button"
           onClick={start}
-          disabled={blocked !== null || run.kind === 'running'}
+          disabled={blocked !== null || run.kind === 'running' || prepare.kind === 'preparing'}
           aria-describedby={blocked ? explainId : undefined}
         >
-          {run.kind === 'running' ? 'Running on KVM…' : "Run on this machine's KVM"}
+          {run.kind === 'running' ? `Running on ${label}…` : `Run on ${label}`}
         </button>
+        {backend?.download && !backend.available && (
+          <button type="button" onClick={download} disabled={prepare.kind === 'preparing'}>
+            {prepare.kind === 'preparing'
+              ? `Downloading ${backend.download.package}…`
+              : `Download the guest kernel (${megabytes(backend.download.bytes)})`}
+          </button>
+        )}
         {blocked && (
           <p id={explainId} className="kvm-explain">
             {blocked}
@@ -126,6 +209,7 @@ export function KvmComparePanel({ scenario, simulate }: KvmComparePanelProps) {
       </div>
       <div role="status" aria-live="polite" className="kvm-status">
         {run.kind === 'failed' && <p className="kvm-error">The kernel run failed: {run.message}</p>}
+        {prepare.kind === 'failed' && <p className="kvm-error">The download failed: {prepare.message}</p>}
         {comparison && (
           <p className={comparison.agree === comparison.total ? 'kvm-summary kvm-all-agree' : 'kvm-summary'}>
             <strong>
