@@ -8,7 +8,7 @@ import { policyArb } from '../test-support/arbitraries';
 import { intervalsSize, type MsrInterval, normalizeIntervals, sameIntervals } from './intervals';
 import { listToTargets, parseMsrList } from './msr-list';
 import { addCost, cheapestCover, compareCost, type PackCost, rangeCost, ZERO_COST } from './optimal-ranges';
-import { packTargets, policyCost, rewritePolicy, targetDifferences } from './pack';
+import { offerRewrite, packTargets, policyCost, rewritePolicy, targetDifferences } from './pack';
 
 /** Exhaustive search over every cover by disjoint spans of at most maxLen (no assumption about where spans start). */
 function bruteForceCover(points: readonly number[], maxLen: number): PackCost {
@@ -216,6 +216,48 @@ describe('pack: rewriting a policy', () => {
       );
     },
   );
+
+  it('rewrites per-type READ and WRITE ranges into fewer mixed ranges, proven equal first', () => {
+    const profile = PROFILES['linux-6.12'];
+    const bits = (n: number, allowed: number[]) => {
+      const b = new Uint8Array(Math.ceil(n / 8));
+      for (const i of allowed) b[i >>> 3] |= 1 << (i & 7);
+      return b;
+    };
+    // DEFAULT_DENY: reads of 0x10 and of EFER and STAR, writes of EFER and STAR, as a VMM packing per type writes it
+    const policy: FilterPolicy = {
+      flags: 1,
+      ranges: [
+        { flags: 1, base: 0x10, nmsrs: 1, bitmap: bits(1, [0]) },
+        { flags: 1, base: 0xc0000080, nmsrs: 2, bitmap: bits(2, [0, 1]) },
+        { flags: 2, base: 0xc0000080, nmsrs: 2, bitmap: bits(2, [0, 1]) },
+      ],
+    };
+    const out = rewritePolicy(policy, profile);
+    expect(out.provenEqual).toBe(true);
+    expect(out.before.ranges).toBe(3);
+    expect(out.after.ranges).toBe(2);
+    expect(out.policy.ranges.map((r) => r.flags)).toEqual([1, 3]);
+    expect(comparePolicies(profile, policy, profile, out.policy).differences).toEqual([]);
+    expect(out.notes.join(' ')).toMatch(/3 → 2 ranges.*no difference with the input/);
+  });
+
+  it('offers a rewrite only when the effective-policy comparison finds no difference', () => {
+    const profile = PROFILES['linux-6.12'];
+    const policy: FilterPolicy = {
+      flags: 0,
+      ranges: [{ flags: 3, base: 0x10, nmsrs: 2, bitmap: new Uint8Array([1]) }],
+    };
+    const wrong: FilterPolicy = { flags: 0, ranges: [{ flags: 3, base: 0x10, nmsrs: 1, bitmap: new Uint8Array([0]) }] };
+    const refused = offerRewrite(policy, wrong, profile);
+    expect(refused.provenEqual).toBe(false);
+    expect(refused.policy).toBe(policy);
+    expect(refused.notes.join(' ')).toMatch(/not equivalent \((read|write) 0x0000001[01]/);
+    const right: FilterPolicy = { flags: 0, ranges: [{ flags: 3, base: 0x11, nmsrs: 1, bitmap: new Uint8Array([0]) }] };
+    const offered = offerRewrite(policy, right, profile);
+    expect(offered.provenEqual).toBe(true);
+    expect(offered.policy).toBe(right);
+  });
 
   it('merges ranges that one range can hold', () => {
     const profile = PROFILES['linux-6.12'];

@@ -422,23 +422,36 @@ export function rewritePolicy(policy: FilterPolicy, profile: KernelProfile): Rew
   }
   if (!best) return { policy, before, after: before, provenEqual: true, notes: ['already as small as it can be'] };
   if (policy.name !== undefined) best.name = policy.name;
-  const cmp = comparePolicies(profile, policy, profile, best);
+  return offerRewrite(policy, best, profile);
+}
+
+/**
+ * Offers a candidate rewrite of a policy only once the effective-policy comparison finds no difference between
+ * them over the whole 32-bit space, for reads and writes; otherwise the input is kept (provenEqual false).
+ */
+export function offerRewrite(policy: FilterPolicy, candidate: FilterPolicy, profile: KernelProfile): RewriteResult {
+  const before = policyCost(policy);
+  const after = policyCost(candidate);
+  const cmp = comparePolicies(profile, policy, profile, candidate);
   if (cmp.a.error || cmp.b.error || cmp.differences.length > 0) {
+    const d = cmp.differences[0];
     return {
       policy,
       before,
       after: before,
       provenEqual: false,
-      notes: ['not rewritten: the candidate was not equivalent'],
+      notes: [
+        `not rewritten: the candidate was not equivalent${d ? ` (${d.type} ${describeIntervals([[d.start, d.end]])} differs)` : cmp.b.error ? ` (${cmp.b.error.errno}: ${cmp.b.error.message})` : ''}`,
+      ],
     };
   }
   return {
-    policy: best,
+    policy: candidate,
     before,
-    after: bestCost,
+    after,
     provenEqual: true,
     notes: [
-      `${before.ranges} → ${bestCost.ranges} ranges, ${before.kernelBytes} → ${bestCost.kernelBytes} bitmap bytes; ` +
+      `${before.ranges} → ${after.ranges} ranges, ${before.kernelBytes} → ${after.kernelBytes} bitmap bytes; ` +
         `no difference with the input over 0x0-0xffffffff for reads and writes (${profile.id})`,
     ],
   };
