@@ -291,9 +291,13 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
     }
   }
   // other profiles
+  // kernels of the same API are the ones a VMM may meet with the same code: a difference there is a warning; the
+  // allow-list series (one range per ioctl, no default action, x2APIC filtered) is compared for information
   for (const id of PROFILE_IDS) {
     const other = PROFILES[id];
-    if (id === profile.id || other.api !== profile.api) continue;
+    if (id === profile.id) continue;
+    const sameApi = other.api === profile.api;
+    const severity: LintSeverity = sameApi ? 'warning' : 'info';
     const cmp = comparePolicies(profile, policy, other, policy);
     if (cmp.b.error) {
       out.push(
@@ -301,19 +305,31 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
           'profile-difference',
           `${at(cmp.b.error.range)}: ${id} refuses this filter (${cmp.b.error.errno}: ${cmp.b.error.message}) (profile-difference)`,
           cmp.b.error.range,
+          null,
+          severity,
         ),
       );
       continue;
     }
     if (cmp.differences.length) {
       const d = cmp.differences[0];
-      const spans = cmp.differences.map((x) => [x.start, x.end] as MsrInterval);
+      const verdict = (v: { allowed: boolean; range: number | null; cause: string }) =>
+        `${v.allowed ? 'allowed' : 'denied'} (${v.range !== null ? `ranges[${v.range}]` : v.cause})`;
+      const shown = cmp.differences
+        .slice(0, 3)
+        .map(
+          (x) =>
+            `${x.type.toUpperCase()} ${describeIntervals([[x.start, x.end]])} ${verdict(x.a)} on ${profile.id}, ${verdict(x.b)} on ${id}`,
+        );
+      if (cmp.differences.length > 3) shown.push(`… (${cmp.differences.length - 3} more)`);
+      const r = d.a.range ?? d.b.range;
       out.push(
         finding(
           'profile-difference',
-          `${at(d.a.range ?? d.b.range)}: ${profile.id} and ${id} differ on ${cmp.differences.length} span(s), first ${d.type.toUpperCase()} ${describeIntervals(spans, 3)}: ${d.a.allowed ? 'allowed' : 'denied'} on ${profile.id}, ${d.b.allowed ? 'allowed' : 'denied'} on ${id} (${d.b.cause}) (profile-difference)`,
-          d.a.range ?? d.b.range,
-          null,
+          `${at(r)}: ${profile.id} and ${id} differ on ${cmp.differences.length} span(s): ${shown.join('; ')} (profile-difference)`,
+          r,
+          r !== null ? Math.max(0, d.start - policy.ranges[r].base) : null,
+          severity,
         ),
       );
     }
