@@ -45,6 +45,13 @@ describe('lint rules', () => {
       range: 1,
       severity: 'warning',
     });
+    // a range of x2APIC MSRs only decides nothing either, and says why
+    const x2 = lintPolicy({ flags: 0, ranges: [range(0x800, 64, 2, false)] }, p612).find(
+      (f) => f.rule === 'shadowed-range',
+    );
+    expect(x2?.message).toMatch(
+      /^ranges\[0\]: decides nothing for WRITE: what earlier ranges leave of it is x2APIC MSRs/,
+    );
     // a READ range earlier does not shadow a WRITE range over the same MSRs
     expect(has(rules({ flags: 0, ranges: [range(0x10, 64, 1), range(0x20, 8, 2)] }), 'shadowed-range')).toBe(false);
   });

@@ -107,10 +107,11 @@ function isDenied(list: readonly MsrInterval[], index: number) {
 export function shadowedRanges(
   profile: KernelProfile,
   policy: FilterPolicy,
-): { range: number; types: AccessType[]; wraps: boolean }[] {
+): { range: number; types: AccessType[]; wraps: boolean; x2apic: boolean }[] {
   const v = validatePolicy(policy, profile);
   const accepted = v.error ? [] : v.accepted;
-  const out: { range: number; types: AccessType[]; wraps: boolean }[] = [];
+  // x2apic: what earlier ranges leave of it is x2APIC MSRs only, which the profile never filters
+  const out: { range: number; types: AccessType[]; wraps: boolean; x2apic: boolean }[] = [];
   const covered: Record<AccessType, MsrInterval[]> = { read: [], write: [] };
   for (const i of accepted) {
     const r = policy.ranges[i];
@@ -119,13 +120,18 @@ export function shadowedRanges(
     const wraps = end <= r.base;
     const span: MsrInterval = [r.base, wraps ? r.base : end];
     const shadowedTypes: AccessType[] = [];
+    let x2apic = false;
     for (const t of typesOf(r.flags)) {
       let rest: MsrInterval[] = wraps ? [] : [span];
       for (const [s, e] of covered[t]) rest = removeSpan(rest, s, e);
+      const beforeX2apic = rest.length;
       if (profile.x2apicExempt) rest = removeSpan(rest, X2APIC_FIRST, X2APIC_LAST + 1);
-      if (rest.length === 0) shadowedTypes.push(t);
+      if (rest.length === 0) {
+        shadowedTypes.push(t);
+        if (beforeX2apic > 0) x2apic = true;
+      }
     }
-    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes, wraps });
+    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes, wraps, x2apic });
     for (const t of typesOf(r.flags)) covered[t] = normalizeIntervals([...covered[t], span]);
   }
   return out;
@@ -194,7 +200,7 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
     out.push(
       finding(
         'shadowed-range',
-        `ranges[${s.range}]: decides nothing for ${s.types.join(' and ').toUpperCase()}: earlier ranges claim every MSR it covers${all ? '' : ' for that type'} (shadowed-range)`,
+        `ranges[${s.range}]: decides nothing for ${s.types.join(' and ').toUpperCase()}: ${s.x2apic ? `what earlier ranges leave of it is x2APIC MSRs, which ${profile.id} never filters` : `earlier ranges claim every MSR it covers${all ? '' : ' for that type'}`} (shadowed-range)`,
         s.range,
         0,
         all ? 'warning' : 'info',
