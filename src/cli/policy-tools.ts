@@ -167,6 +167,11 @@ export function learnCommand(
         `${JSON.stringify({ op: a.op === 'read' ? 'rdmsr' : 'wrmsr', index: hex32(a.index), count: a.count, gp: a.gp, verdict: a.verdict, range: a.range, bit: a.bit, line: a.firstLine })}\n`,
       );
     }
+    if (r.unseen.length) {
+      io.stderr(
+        `msrfilter learn: note: the policy denies ${r.unseen.length} pass-through access(es) that no trace shows (KVM lets the guest make them without an intercept where allowed): ${r.unseen.map((u) => `${u.op === 'read' ? 'RDMSR' : 'WRMSR'} ${hex32(u.index)} ${u.name}`).join(', ')}\n`,
+      );
+    }
     const denied = r.replayed.filter((a) => a.verdict !== 'allowed').length;
     io.stderr(`msrfilter learn: ${denied} of ${r.replayed.length} distinct access(es) denied by the policy\n`);
     return 0;

@@ -7,7 +7,7 @@ import { LINUX_BOOT_MSRS } from '../lint/linux-boot-msrs';
 import { PROFILES } from '../profiles/profiles';
 import { learnPolicy, replayAccesses } from './learn';
 import { PASSTHROUGH_MSRS } from './passthrough';
-import { distinctAccesses, formatTraceLine, parseRecordedTrace } from './trace-parser';
+import { distinctAccesses, formatDmesgLine, formatTraceLine, parseRecordedTrace } from './trace-parser';
 
 const FIXTURES = join(__dirname, '../../../oracle/trace/fixtures');
 const CPUS = ['host', 'EPYC', 'qemu64'];
@@ -32,6 +32,89 @@ describe('trace parser', () => {
         expect(parsed.accesses.map((a) => a.line)).toEqual(list.map((_, i) => i + 3));
       }),
       { numRuns: 200, seed: 4 },
+    );
+  });
+
+  it('round-trips trace-cmd report and tracefs lines, any task name, mixed with dmesg #GP lines and other events', () => {
+    const taskArb = fc.constantFrom('qemu-system-x86', 'CPU 0/KVM', 'CPU 12/KVM', 'cloud-hypervisor', 'vcpu0');
+    const itemArb = fc.oneof(
+      fc.record({
+        kind: fc.constant('trace' as const),
+        a: accessArb,
+        style: fc.constantFrom('tracefs' as const, 'trace-cmd' as const),
+        task: taskArb,
+        pid: fc.integer({ min: 1, max: 4194304 }),
+        cpu: fc.integer({ min: 0, max: 255 }),
+      }),
+      fc.record({ kind: fc.constant('dmesg' as const), a: accessArb }),
+      fc.constant({ kind: 'other' as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(itemArb, { maxLength: 30 }), (items) => {
+        const lines = items.map((it, i) => {
+          if (it.kind === 'trace') return formatTraceLine(it.a, i / 100, it);
+          if (it.kind === 'dmesg') return formatDmesgLine(it.a, i / 100);
+          return ` qemu-system-x86-1 [000] ..... ${(i / 100).toFixed(6)}: kvm_exit: reason MSR_WRITE rip 0x1`;
+        });
+        const parsed = parseRecordedTrace(['cpus=1', ...lines].join('\n'));
+        expect(parsed.malformed).toEqual([]);
+        expect(parsed.ignored).toBe(items.filter((x) => x.kind === 'other').length + 1);
+        const want = items.flatMap((it, i) =>
+          it.kind === 'trace'
+            ? [{ line: i + 2, op: it.a.op, index: it.a.index, value: it.a.value, gp: it.a.gp, source: 'trace' }]
+            : it.kind === 'dmesg'
+              ? [
+                  {
+                    line: i + 2,
+                    op: it.a.op,
+                    index: it.a.index,
+                    value: it.a.op === 'write' ? it.a.value : 0n,
+                    gp: true,
+                    source: 'dmesg',
+                  },
+                ]
+              : [],
+        );
+        expect(parsed.accesses).toEqual(want);
+      }),
+      { numRuns: 200, seed: 6 },
+    );
+  });
+
+  it('survives mutated lines: every line is read, ignored or reported as malformed with its number, never thrown', () => {
+    const mutate = fc.tuple(
+      accessArb.map((a) => formatTraceLine(a)),
+      fc.nat(),
+      fc.constantFrom('cut', 'insert', 'replace'),
+      fc.string({ minLength: 1, maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(mutate, { minLength: 1, maxLength: 30 }), (cases) => {
+        const lines = cases.map(([line, at, how, junk]) => {
+          const i = at % (line.length + 1);
+          if (how === 'cut') return line.slice(0, i);
+          if (how === 'insert') return line.slice(0, i) + junk + line.slice(i);
+          return line.slice(0, i) + junk + line.slice(i + junk.length);
+        });
+        const parsed = parseRecordedTrace(lines.join('\n'));
+        const physical = lines.join('\n').split(/\r\n|\n|\r/);
+        const counted = physical.filter((x) => x.trim() && !x.trim().startsWith('#')).length;
+        expect(parsed.accesses.length + parsed.malformed.length + parsed.ignored).toBe(counted);
+        const lineNos = [...parsed.accesses.map((a) => a.line), ...parsed.malformed.map((m) => m.line)];
+        expect(new Set(lineNos).size).toBe(lineNos.length);
+        for (const m of parsed.malformed) {
+          expect(m.line).toBeGreaterThanOrEqual(1);
+          expect(m.line).toBeLessThanOrEqual(physical.length);
+          expect(m.reason.length).toBeGreaterThan(0);
+        }
+        // a read line names a 32-bit index and a 64-bit value
+        for (const a of parsed.accesses) {
+          expect(a.index).toBeGreaterThanOrEqual(0);
+          expect(a.index).toBeLessThanOrEqual(0xffffffff);
+          expect(a.value < 1n << 64n).toBe(true);
+        }
+      }),
+      { numRuns: 300, seed: 10 },
     );
   });
 
@@ -129,6 +212,16 @@ describe('learning from a recorded boot', () => {
       { filterExit: true },
     );
     expect(lstar.replayed[0].verdict).toBe('exit');
+  });
+
+  it('a replay names the pass-through MSRs the policy denies, which the trace cannot show', () => {
+    const parsed = parseRecordedTrace(fixture('boot-host.trace'));
+    const exact = learnPolicy(p612, parsed.accesses, { passthrough: false });
+    const r = replayAccesses(p612, exact.policy, parsed.accesses, { filterExit: true });
+    expect(r.replayed.every((x) => x.verdict === 'allowed')).toBe(true);
+    expect(r.unseen).toContainEqual(expect.objectContaining({ op: 'write', index: 0xc0000082, name: 'LSTAR' }));
+    const withPassthrough = learnPolicy(p612, parsed.accesses);
+    expect(replayAccesses(p612, withPassthrough.policy, parsed.accesses, { filterExit: true }).unseen).toEqual([]);
   });
 
   it('replays a recorded boot against a policy: which accesses it denies, as exits or #GP', () => {

@@ -29,13 +29,16 @@ export interface ReplayOptions {
   filterExit: boolean;
 }
 
-/** Which of the recorded accesses the policy would deny, and whether as a user-space exit or a #GP. */
+/**
+ * Which of the recorded accesses the policy would deny, and whether as a user-space exit or a #GP; and `unseen`:
+ * the pass-through MSRs (which no trace shows, though a Linux guest touches them) that the policy denies.
+ */
 export function replayAccesses(
   profile: KernelProfile,
   policy: FilterPolicy | null,
   accesses: readonly RecordedAccess[],
   opts: ReplayOptions,
-): { replayed: ReplayedAccess[]; error: string | null } {
+): { replayed: ReplayedAccess[]; error: string | null; unseen: UnseenAccess[] } {
   const out = installPolicy(profile, null, policy);
   const f = out.installed;
   const replayed = distinctAccesses(accesses).map((d) => {
@@ -50,7 +53,25 @@ export function replayAccesses(
       bit: f && k >= 0 ? d.index - f.base[k] : null,
     } satisfies ReplayedAccess;
   });
-  return { replayed, error: out.error ? `${out.error.errno}: ${out.error.message}` : null };
+  // what the guest also touches but no trace shows: the pass-through MSRs, where the policy denies them
+  const unseen: UnseenAccess[] = [];
+  const seen = new Set(replayed.map((r) => `${r.op}:${r.index}`));
+  for (const p of PASSTHROUGH_MSRS) {
+    for (const op of (p.access === 'rw' ? ['read', 'write'] : [p.access]) as AccessType[]) {
+      if (seen.has(`${op}:${p.index}`)) continue;
+      const dec = filterDecision(profile, f, p.index, accessTypeFlag(op));
+      if (!decisionAllowed(dec)) unseen.push({ op, index: p.index, name: p.name, range: decidingPolicyRange(f, dec) });
+    }
+  }
+  return { replayed, error: out.error ? `${out.error.errno}: ${out.error.message}` : null, unseen };
+}
+
+/** A pass-through MSR access (one a trace cannot show) that the replayed policy denies. */
+export interface UnseenAccess {
+  op: AccessType;
+  index: number;
+  name: string;
+  range: number | null;
 }
 
 export interface LearnOptions {

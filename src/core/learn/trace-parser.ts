@@ -111,9 +111,32 @@ export function parseRecordedTrace(text: string): ParsedTrace {
   return { accesses, malformed, ignored };
 }
 
-/** One access as the tracefs `trace` file prints it (the inverse of the parser, for tests and fixtures). */
-export function formatTraceLine(a: Pick<RecordedAccess, 'op' | 'index' | 'value' | 'gp'>, timestamp = 1): string {
-  return ` qemu-system-x86-1     [000] .....  ${timestamp.toFixed(6).padStart(12)}: kvm_msr: msr_${a.op} ${a.index.toString(16)} = 0x${a.value.toString(16)}${a.gp ? ' (#GP)' : ''}`;
+/**
+ * One access as the tracefs `trace` file prints it, or (`style: 'trace-cmd'`) as `trace-cmd report` does (the
+ * inverse of the parser, for tests and fixtures). `task` is the thread's name (QEMU's vCPU threads are `CPU 0/KVM`).
+ */
+export function formatTraceLine(
+  a: Pick<RecordedAccess, 'op' | 'index' | 'value' | 'gp'>,
+  timestamp = 1,
+  opts: { style?: 'tracefs' | 'trace-cmd'; task?: string; pid?: number; cpu?: number } = {},
+): string {
+  const task = `${opts.task ?? 'qemu-system-x86'}-${opts.pid ?? 1}`;
+  const cpu = `[${String(opts.cpu ?? 0).padStart(3, '0')}]`;
+  const event = `msr_${a.op} ${a.index.toString(16)} = 0x${a.value.toString(16)}${a.gp ? ' (#GP)' : ''}`;
+  if (opts.style === 'trace-cmd')
+    return `${task.padStart(16)} ${cpu} ${timestamp.toFixed(6)}: kvm_msr:              ${event}`;
+  return ` ${task.padEnd(20)} ${cpu} .....  ${timestamp.toFixed(6).padStart(12)}: kvm_msr: ${event}`;
+}
+
+/** A guest kernel's dmesg line for an access that took #GP (arch/x86/mm/extable.c ex_handler_msr()). */
+export function formatDmesgLine(a: Pick<RecordedAccess, 'op' | 'index' | 'value'>, timestamp = 1): string {
+  const hex = (v: bigint) => v.toString(16).padStart(8, '0');
+  const at = 'at rIP: 0xffffffff81074b44 (native_read_msr+0x4/0x30)';
+  const body =
+    a.op === 'read'
+      ? `RDMSR from 0x${a.index.toString(16)} ${at}`
+      : `WRMSR to 0x${a.index.toString(16)} (tried to write 0x${hex(a.value >> 32n)}${hex(a.value & 0xffffffffn)}) ${at}`;
+  return `[${timestamp.toFixed(6).padStart(12)}] unchecked MSR access error: ${body}`;
 }
 
 /** A distinct MSR access of a trace: each (op, index) once, with how often and whether it ever got #GP. */

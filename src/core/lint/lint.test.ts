@@ -8,6 +8,7 @@ import { PROFILES } from '../profiles/profiles';
 import { policyArb } from '../test-support/arbitraries';
 import { lintExportedSource } from './export-buffers';
 import { type LintRuleId, lintPolicy, shadowedRanges } from './lint';
+import { LINUX_BOOT_MSRS_ORIGIN } from './linux-boot-msrs';
 
 const p612 = PROFILES['linux-6.12'];
 const range = (base: number, nmsrs: number, flags = 3, allow = true): FilterRange => ({
@@ -44,6 +45,13 @@ describe('lint rules', () => {
       range: 1,
       severity: 'warning',
     });
+    // a range of x2APIC MSRs only decides nothing either, and says why
+    const x2 = lintPolicy({ flags: 0, ranges: [range(0x800, 64, 2, false)] }, p612).find(
+      (f) => f.rule === 'shadowed-range',
+    );
+    expect(x2?.message).toMatch(
+      /^ranges\[0\]: decides nothing for WRITE: what earlier ranges leave of it is x2APIC MSRs/,
+    );
     // a READ range earlier does not shadow a WRITE range over the same MSRs
     expect(has(rules({ flags: 0, ranges: [range(0x10, 64, 1), range(0x20, 8, 2)] }), 'shadowed-range')).toBe(false);
   });
@@ -60,6 +68,9 @@ describe('lint rules', () => {
     const narrow = { flags: 1, ranges: [range(0x10, 1)] };
     const f = lintPolicy(narrow, p612).find((x) => x.rule === 'denies-boot-msr');
     expect(f?.message).toMatch(/0x0000001b/);
+    // the message says which list it used and where it comes from
+    expect(f?.message).toContain(`(list: ${LINUX_BOOT_MSRS_ORIGIN})`);
+    expect(LINUX_BOOT_MSRS_ORIGIN).toMatch(/recorded boots .*oracle\/trace\/fixtures/);
     const wide = {
       flags: 1,
       ranges: [range(0, 0x3000), range(0xc0000000, 0x3000), range(0xc0010000, 0x3000), range(0x4b564d00, 64)],
@@ -81,13 +92,34 @@ describe('lint rules', () => {
       .join('\n');
     expect(on60).toMatch(/load\/store lists bypass the filter/);
     expect(has(rules({ flags: 0, ranges: [range(0x10, 1, 3, true)] }), 'unfilterable-access')).toBe(false);
+    // nested VM-entry/VM-exit load EFER and PAT through VMCS/VMCB fields, whatever the filter says
+    const efer = lintPolicy({ flags: 0, ranges: [range(0xc0000080, 1, 2, false)] }, p612)
+      .filter((x) => x.rule === 'unfilterable-access')
+      .map((x) => x.message)
+      .join('\n');
+    expect(efer).toMatch(/denies WRMSR of 0xc0000080 EFER, which nested VM-entry\/VM-exit loads/);
   });
 
   it('profile-difference: flags another kernel refuses', () => {
     const policy = { flags: 2, ranges: [range(0x10, 1, 3, false)] };
     const f = lintPolicy(policy, PROFILES['linux-5.10']).filter((x) => x.rule === 'profile-difference');
     expect(f.map((x) => x.message).join('\n')).toMatch(/linux-6\.0 refuses/);
-    expect(has(rules({ flags: 0, ranges: [range(0x10, 1, 3, false)] }), 'profile-difference')).toBe(false);
+    expect(has(rules({ flags: 0, ranges: [range(0x10, 1, 3, false)] }), 'profile-difference', 'warning')).toBe(false);
+  });
+
+  it('profile-difference: names the profiles and the MSRs that behave differently', () => {
+    // DEFAULT_DENY with x2APIC MSRs in it: linux-6.12 never filters 0x800-0x8ff, the allow-list series does
+    const policy = { flags: 1, ranges: [range(0x10, 1), range(0x800, 8, 3, false)] };
+    const f = lintPolicy(policy, p612).filter((x) => x.rule === 'profile-difference');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: 'info', range: 1, bit: 0 });
+    expect(f[0].message).toMatch(
+      /^ranges\[1\]: linux-6\.12 and allowlist-v4 differ on 4 span\(s\): READ 0x00000800-0x00000807 allowed \(x2apic\) on linux-6\.12, denied \(ranges\[1\]\) on allowlist-v4; READ 0x00000808-0x000008ff allowed \(x2apic\) on linux-6\.12, denied \(default\) on allowlist-v4; /,
+    );
+    // and the merged kernels agree with one another on it: no warning
+    expect(lintPolicy(policy, p612).some((x) => x.rule === 'profile-difference' && x.severity === 'warning')).toBe(
+      false,
+    );
   });
 
   it('short-bitmap-buffer: a 1-byte buffer for a 1-MSR range (hyperlight), not our own exports', () => {

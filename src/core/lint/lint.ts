@@ -107,10 +107,11 @@ function isDenied(list: readonly MsrInterval[], index: number) {
 export function shadowedRanges(
   profile: KernelProfile,
   policy: FilterPolicy,
-): { range: number; types: AccessType[]; wraps: boolean }[] {
+): { range: number; types: AccessType[]; wraps: boolean; x2apic: boolean }[] {
   const v = validatePolicy(policy, profile);
   const accepted = v.error ? [] : v.accepted;
-  const out: { range: number; types: AccessType[]; wraps: boolean }[] = [];
+  // x2apic: what earlier ranges leave of it is x2APIC MSRs only, which the profile never filters
+  const out: { range: number; types: AccessType[]; wraps: boolean; x2apic: boolean }[] = [];
   const covered: Record<AccessType, MsrInterval[]> = { read: [], write: [] };
   for (const i of accepted) {
     const r = policy.ranges[i];
@@ -119,13 +120,18 @@ export function shadowedRanges(
     const wraps = end <= r.base;
     const span: MsrInterval = [r.base, wraps ? r.base : end];
     const shadowedTypes: AccessType[] = [];
+    let x2apic = false;
     for (const t of typesOf(r.flags)) {
       let rest: MsrInterval[] = wraps ? [] : [span];
       for (const [s, e] of covered[t]) rest = removeSpan(rest, s, e);
+      const beforeX2apic = rest.length;
       if (profile.x2apicExempt) rest = removeSpan(rest, X2APIC_FIRST, X2APIC_LAST + 1);
-      if (rest.length === 0) shadowedTypes.push(t);
+      if (rest.length === 0) {
+        shadowedTypes.push(t);
+        if (beforeX2apic > 0) x2apic = true;
+      }
     }
-    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes, wraps });
+    if (shadowedTypes.length) out.push({ range: i, types: shadowedTypes, wraps, x2apic });
     for (const t of typesOf(r.flags)) covered[t] = normalizeIntervals([...covered[t], span]);
   }
   return out;
@@ -194,7 +200,7 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
     out.push(
       finding(
         'shadowed-range',
-        `ranges[${s.range}]: decides nothing for ${s.types.join(' and ').toUpperCase()}: earlier ranges claim every MSR it covers${all ? '' : ' for that type'} (shadowed-range)`,
+        `ranges[${s.range}]: decides nothing for ${s.types.join(' and ').toUpperCase()}: ${s.x2apic ? `what earlier ranges leave of it is x2APIC MSRs, which ${profile.id} never filters` : `earlier ranges claim every MSR it covers${all ? '' : ' for that type'}`} (shadowed-range)`,
         s.range,
         0,
         all ? 'warning' : 'info',
@@ -291,9 +297,13 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
     }
   }
   // other profiles
+  // kernels of the same API are the ones a VMM may meet with the same code: a difference there is a warning; the
+  // allow-list series (one range per ioctl, no default action, x2APIC filtered) is compared for information
   for (const id of PROFILE_IDS) {
     const other = PROFILES[id];
-    if (id === profile.id || other.api !== profile.api) continue;
+    if (id === profile.id) continue;
+    const sameApi = other.api === profile.api;
+    const severity: LintSeverity = sameApi ? 'warning' : 'info';
     const cmp = comparePolicies(profile, policy, other, policy);
     if (cmp.b.error) {
       out.push(
@@ -301,19 +311,31 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
           'profile-difference',
           `${at(cmp.b.error.range)}: ${id} refuses this filter (${cmp.b.error.errno}: ${cmp.b.error.message}) (profile-difference)`,
           cmp.b.error.range,
+          null,
+          severity,
         ),
       );
       continue;
     }
     if (cmp.differences.length) {
       const d = cmp.differences[0];
-      const spans = cmp.differences.map((x) => [x.start, x.end] as MsrInterval);
+      const verdict = (v: { allowed: boolean; range: number | null; cause: string }) =>
+        `${v.allowed ? 'allowed' : 'denied'} (${v.range !== null ? `ranges[${v.range}]` : v.cause})`;
+      const shown = cmp.differences
+        .slice(0, 3)
+        .map(
+          (x) =>
+            `${x.type.toUpperCase()} ${describeIntervals([[x.start, x.end]])} ${verdict(x.a)} on ${profile.id}, ${verdict(x.b)} on ${id}`,
+        );
+      if (cmp.differences.length > 3) shown.push(`… (${cmp.differences.length - 3} more)`);
+      const r = d.a.range ?? d.b.range;
       out.push(
         finding(
           'profile-difference',
-          `${at(d.a.range ?? d.b.range)}: ${profile.id} and ${id} differ on ${cmp.differences.length} span(s), first ${d.type.toUpperCase()} ${describeIntervals(spans, 3)}: ${d.a.allowed ? 'allowed' : 'denied'} on ${profile.id}, ${d.b.allowed ? 'allowed' : 'denied'} on ${id} (${d.b.cause}) (profile-difference)`,
-          d.a.range ?? d.b.range,
-          null,
+          `${at(r)}: ${profile.id} and ${id} differ on ${cmp.differences.length} span(s): ${shown.join('; ')} (profile-difference)`,
+          r,
+          r !== null ? Math.max(0, d.start - policy.ranges[r].base) : null,
+          severity,
         ),
       );
     }

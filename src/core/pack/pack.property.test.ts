@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { comparePolicies } from '../effective/policy-effects';
 import { validatePolicy } from '../filter/validate';
+import type { FilterPolicy } from '../policy/types';
 import { PROFILE_IDS, PROFILES } from '../profiles/profiles';
 import { policyArb } from '../test-support/arbitraries';
-import { type MsrInterval, normalizeIntervals } from './intervals';
-import { parseMsrList } from './msr-list';
+import { intervalsSize, type MsrInterval, normalizeIntervals, sameIntervals } from './intervals';
+import { listToTargets, parseMsrList } from './msr-list';
 import { addCost, cheapestCover, compareCost, type PackCost, rangeCost, ZERO_COST } from './optimal-ranges';
-import { packTargets, policyCost, rewritePolicy, targetDifferences } from './pack';
+import { offerRewrite, packTargets, policyCost, rewritePolicy, targetDifferences } from './pack';
 
 /** Exhaustive search over every cover by disjoint spans of at most maxLen (no assumption about where spans start). */
 function bruteForceCover(points: readonly number[], maxLen: number): PackCost {
@@ -99,6 +100,79 @@ describe('pack: lists', () => {
     );
   });
 
+  it('packs reads and writes together: 0x10 r plus 0xc0000080-0xc0000081 rw is a READ range and a READ|WRITE range', () => {
+    const profile = PROFILES['linux-6.12'];
+    const out = packTargets(listToTargets(parseMsrList('0x10 r\n0xc0000080-0xc0000081 rw\n')), profile);
+    expect(out.exact).toBe(true);
+    expect(out.policy?.ranges.map((r) => [r.flags, r.base, r.nmsrs])).toEqual([
+      [1, 0x10, 1],
+      [3, 0xc0000080, 2],
+    ]);
+    expect(targetDifferences(profile, out.policy as FilterPolicy, out.targets)).toEqual([]);
+  });
+
+  it('a READ|WRITE range with an earlier single-type range for the MSRs whose read and write differ', () => {
+    const profile = PROFILES['linux-6.12'];
+    // 0x10-0x2f read and write, but 0x15 read only: one READ|WRITE range, and one WRITE range before it for 0x15
+    const out = packTargets(listToTargets(parseMsrList('0x10-0x14 rw\n0x15 r\n0x16-0x2f rw\n')), profile);
+    expect(out.exact).toBe(true);
+    expect(out.policy?.ranges.map((r) => [r.flags, r.base, r.nmsrs])).toEqual([
+      [2, 0x15, 1],
+      [3, 0x10, 0x20],
+    ]);
+    expect(targetDifferences(profile, out.policy as FilterPolicy, out.targets)).toEqual([]);
+    // the allow-list series refuses overlapping ranges that share a flag: there it is READ and WRITE ranges
+    const seed = PROFILES['allowlist-v4'];
+    const s = packTargets(listToTargets(parseMsrList('0x10-0x14 rw\n0x15 r\n0x16-0x2f rw\n')), seed);
+    expect(validatePolicy(s.policy as FilterPolicy, seed).error).toBeNull();
+    expect(s.policy?.ranges).toHaveLength(2);
+    expect(targetDifferences(seed, s.policy as FilterPolicy, s.targets)).toEqual([]);
+  });
+
+  it.each(PROFILE_IDS)(
+    'never needs more ranges than packing each access type on its own, and allows exactly the list (%s)',
+    (id) => {
+      const profile = PROFILES[id];
+      const near = fc.oneof(fc.integer({ min: 0, max: 0x60 }), fc.integer({ min: 0xc0000080, max: 0xc00000a0 }));
+      fc.assert(
+        fc.property(fc.array(fc.tuple(near, fc.constantFrom(1, 2, 3)), { maxLength: 25 }), (entries) => {
+          const read = toIntervals(entries.filter(([, c]) => c & 1).map(([m]) => m));
+          const write = toIntervals(entries.filter(([, c]) => c & 2).map(([m]) => m));
+          const out = packTargets({ defaultAction: 'deny', read, write }, profile);
+          expect(out.exact).toBe(true);
+          const policy = out.policy as FilterPolicy;
+          expect(validatePolicy(policy, profile).error).toBeNull();
+          expect(targetDifferences(profile, policy, out.targets)).toEqual([]);
+          const perType = sameIntervals(out.targets.read, out.targets.write)
+            ? cheapestCover(out.targets.read, 0x3000).cost.ranges
+            : cheapestCover(out.targets.read, 0x3000).cost.ranges +
+              cheapestCover(out.targets.write, 0x3000).cost.ranges;
+          expect(out.rangesNeeded).toBeLessThanOrEqual(Math.max(1, perType));
+          expect(out.notes.join(' ')).not.toMatch(/packed on its own|internal/);
+        }),
+        { numRuns: id === 'linux-6.12' ? 150 : 40, seed: 12 },
+      );
+    },
+  );
+
+  it('the nearest policy leaves out no more targets than packing each type on its own would', () => {
+    const profile = PROFILES['linux-6.12'];
+    // 12 clusters read and write, 8 read only: 20 ranges needed, 16 allowed
+    const both = Array.from({ length: 12 }, (_, i) => i * 0x10000);
+    const readOnly = Array.from({ length: 8 }, (_, i) => 0x80000000 + i * 0x10000);
+    const out = packTargets(
+      { defaultAction: 'deny', read: toIntervals([...both, ...readOnly]), write: toIntervals(both) },
+      profile,
+    );
+    expect(out.exact).toBe(false);
+    expect(out.rangesNeeded).toBe(20);
+    expect(out.policy?.ranges).toHaveLength(16);
+    // 16 ranges: 16 of the 20 clusters; dropping a read-only cluster loses 1 (MSR, type), a shared one 2
+    expect(intervalsSize(out.leftOut.read) + intervalsSize(out.leftOut.write)).toBe(4);
+    expect(out.leftOut.write).toEqual([]);
+    expect(out.notes.join(' ')).toMatch(/needs 20 ranges; linux-6\.12 takes 16/);
+  });
+
   it('says how many ranges a list needs when it cannot fit, and offers the nearest that does', () => {
     const profile = PROFILES['linux-6.12'];
     const points = Array.from({ length: 20 }, (_, i) => i * 0x10000);
@@ -142,6 +216,48 @@ describe('pack: rewriting a policy', () => {
       );
     },
   );
+
+  it('rewrites per-type READ and WRITE ranges into fewer mixed ranges, proven equal first', () => {
+    const profile = PROFILES['linux-6.12'];
+    const bits = (n: number, allowed: number[]) => {
+      const b = new Uint8Array(Math.ceil(n / 8));
+      for (const i of allowed) b[i >>> 3] |= 1 << (i & 7);
+      return b;
+    };
+    // DEFAULT_DENY: reads of 0x10 and of EFER and STAR, writes of EFER and STAR, as a VMM packing per type writes it
+    const policy: FilterPolicy = {
+      flags: 1,
+      ranges: [
+        { flags: 1, base: 0x10, nmsrs: 1, bitmap: bits(1, [0]) },
+        { flags: 1, base: 0xc0000080, nmsrs: 2, bitmap: bits(2, [0, 1]) },
+        { flags: 2, base: 0xc0000080, nmsrs: 2, bitmap: bits(2, [0, 1]) },
+      ],
+    };
+    const out = rewritePolicy(policy, profile);
+    expect(out.provenEqual).toBe(true);
+    expect(out.before.ranges).toBe(3);
+    expect(out.after.ranges).toBe(2);
+    expect(out.policy.ranges.map((r) => r.flags)).toEqual([1, 3]);
+    expect(comparePolicies(profile, policy, profile, out.policy).differences).toEqual([]);
+    expect(out.notes.join(' ')).toMatch(/3 → 2 ranges.*no difference with the input/);
+  });
+
+  it('offers a rewrite only when the effective-policy comparison finds no difference', () => {
+    const profile = PROFILES['linux-6.12'];
+    const policy: FilterPolicy = {
+      flags: 0,
+      ranges: [{ flags: 3, base: 0x10, nmsrs: 2, bitmap: new Uint8Array([1]) }],
+    };
+    const wrong: FilterPolicy = { flags: 0, ranges: [{ flags: 3, base: 0x10, nmsrs: 1, bitmap: new Uint8Array([0]) }] };
+    const refused = offerRewrite(policy, wrong, profile);
+    expect(refused.provenEqual).toBe(false);
+    expect(refused.policy).toBe(policy);
+    expect(refused.notes.join(' ')).toMatch(/not equivalent \((read|write) 0x0000001[01]/);
+    const right: FilterPolicy = { flags: 0, ranges: [{ flags: 3, base: 0x11, nmsrs: 1, bitmap: new Uint8Array([0]) }] };
+    const offered = offerRewrite(policy, right, profile);
+    expect(offered.provenEqual).toBe(true);
+    expect(offered.policy).toBe(right);
+  });
 
   it('merges ranges that one range can hold', () => {
     const profile = PROFILES['linux-6.12'];

@@ -13,7 +13,16 @@ import { validatePolicy } from '../filter/validate';
 import { hex32 } from '../numbers';
 import type { FilterPolicy, FilterRange } from '../policy/types';
 import type { KernelProfile } from '../profiles/types';
-import { clipSpan, intervalsSize, type MsrInterval, normalizeIntervals, removeSpan, sameIntervals } from './intervals';
+import {
+  clipSpan,
+  containsIndex,
+  intervalsSize,
+  type MsrInterval,
+  normalizeIntervals,
+  removeSpan,
+  sameIntervals,
+} from './intervals';
+import { bestMixedCover, coverSegments } from './mixed-cover';
 import {
   addCost,
   bestPartialCovers,
@@ -72,30 +81,82 @@ export function describeIntervals(list: readonly MsrInterval[], max = 8): string
   return parts.join(', ');
 }
 
-/** Builds a range over [s, e) for `flags`, with bits from `allowedAt` (x2APIC bits read as allowed: they are). */
-function buildRange(
-  [s, e]: Span,
-  flags: number,
-  allowed: (type: AccessType) => readonly MsrInterval[],
-  defaultAllow: boolean,
-  x2apicExempt: boolean,
-): FilterRange {
-  const n = e - s;
-  const bitmap = new Uint8Array(Math.ceil(n / 8));
-  // the targets flip the default: set bits where the MSR ends up allowed
-  const type: AccessType = flags & KVM_MSR_FILTER_READ ? 'read' : 'write';
-  const flipped = clipSpan(allowed(type), s, e);
-  const set = (i: number) => {
-    bitmap[i >>> 3] |= 1 << (i & 7);
-  };
-  if (defaultAllow) {
-    for (let i = 0; i < n; i++) set(i);
-    for (const [a, b] of flipped) for (let m = a; m < b; m++) bitmap[(m - s) >>> 3] &= ~(1 << ((m - s) & 7));
-  } else {
-    for (const [a, b] of flipped) for (let m = a; m < b; m++) set(m - s);
+/** Spans per layer: READ ranges, WRITE ranges, READ|WRITE ranges. */
+type Layers = [Span[], Span[], Span[]];
+
+/** States the mixed-type packer may visit, and pieces it takes, before it packs each access type on its own. */
+const STATE_LIMIT = 2_000_000;
+const SEGMENT_LIMIT = 1500;
+
+const LAYER_FLAGS = [KVM_MSR_FILTER_READ, KVM_MSR_FILTER_WRITE, KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE];
+
+function subtractIntervals(a: readonly MsrInterval[], b: readonly MsrInterval[]): MsrInterval[] {
+  let out = [...a];
+  for (const [s, e] of b) out = removeSpan(out, s, e);
+  return out;
+}
+
+/**
+ * The ranges of a three-layer cover, with their bitmaps. READ and WRITE ranges come first when a READ|WRITE range
+ * overlaps them, so they decide their type there and the READ|WRITE range's bit decides the other type; without
+ * such overlaps the ranges are in base order. x2APIC bits read as allowed on profiles that never filter them.
+ */
+function buildRanges(layers: Layers, t: PackTargets, defaultAllow: boolean, x2apicExempt: boolean): FilterRange[] {
+  const allowedAt = (type: AccessType, m: number) => containsIndex(t[type], m) !== defaultAllow;
+  const ranges: FilterRange[] = [];
+  let overlaps = false;
+  layers.forEach((spans, layer) => {
+    for (const [s, e] of spans) {
+      const n = e - s;
+      const bitmap = new Uint8Array(Math.ceil(n / 8));
+      for (let m = s; m < e; m++) {
+        let type: AccessType = layer === 1 ? 'write' : 'read';
+        if (layer === 2) {
+          const byRead = containsIndex(layers[0], m);
+          const byWrite = containsIndex(layers[1], m);
+          if (byRead || byWrite) overlaps = true;
+          // the type no earlier single-type range decides is this range's to decide
+          if (byRead && !byWrite) type = 'write';
+        }
+        const inX2 = x2apicExempt && m >= X2APIC_FIRST && m < X2APIC_END;
+        if (inX2 || allowedAt(type, m)) bitmap[(m - s) >>> 3] |= 1 << ((m - s) & 7);
+      }
+      ranges.push({ flags: LAYER_FLAGS[layer], base: s, nmsrs: n, bitmap });
+    }
+  });
+  ranges.sort((a, b) => a.base - b.base || a.flags - b.flags);
+  if (overlaps) {
+    const both = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE;
+    return [...ranges.filter((r) => r.flags !== both), ...ranges.filter((r) => r.flags === both)];
   }
-  if (x2apicExempt) for (let m = Math.max(s, X2APIC_FIRST); m < Math.min(e, X2APIC_END); m++) set(m - s);
-  return { flags, base: s, nmsrs: n, bitmap };
+  return ranges;
+}
+
+/** The fallback: each access type packed on its own (READ|WRITE ranges when both types want the same MSRs). */
+function perTypeLayers(t: PackTargets, maxLen: number): Layers {
+  if (sameIntervals(t.read, t.write)) return [[], [], cheapestCover(t.read, maxLen).spans];
+  return [cheapestCover(t.read, maxLen).spans, cheapestCover(t.write, maxLen).spans, []];
+}
+
+function perTypePartial(
+  t: PackTargets,
+  maxLen: number,
+  maxRanges: number,
+): { layers: Layers; leftOut: { read: MsrInterval[]; write: MsrInterval[] } } {
+  const rest = (list: readonly MsrInterval[], spans: readonly Span[]) =>
+    spans.reduce<MsrInterval[]>((acc, [s, e]) => removeSpan(acc, s, e), [...list]);
+  if (sameIntervals(t.read, t.write)) {
+    const spans = bestPartialCovers(t.read, maxLen, maxRanges)[maxRanges].spans;
+    return { layers: [[], [], spans], leftOut: { read: rest(t.read, spans), write: rest(t.write, spans) } };
+  }
+  const pr = bestPartialCovers(t.read, maxLen, maxRanges);
+  const pw = bestPartialCovers(t.write, maxLen, maxRanges);
+  let split = 0;
+  for (let k = 0; k <= maxRanges; k++)
+    if (pr[k].covered + pw[maxRanges - k].covered > pr[split].covered + pw[maxRanges - split].covered) split = k;
+  const r = pr[split].spans;
+  const w = pw[maxRanges - split].spans;
+  return { layers: [r, w, []], leftOut: { read: rest(t.read, r), write: rest(t.write, w) } };
 }
 
 /** The effective intervals that exactly these targets should give, for checking a packed policy. */
@@ -154,8 +215,10 @@ export function targetDifferences(profile: KernelProfile, policy: FilterPolicy, 
 /**
  * Packs targets into the smallest valid policy for the profile: fewest ranges, then fewest bitmap bytes, each
  * range at most the profile's bitmap limit. x2APIC MSRs are not filtered on merged kernels: they are dropped from
- * the targets (with a note) and ranges may run across them. When the read and write targets are equal, ranges are
- * READ|WRITE; otherwise READ ranges and WRITE ranges are packed separately under one budget.
+ * the targets (with a note) and ranges may run across them. Reads and writes are packed together over READ, WRITE
+ * and READ|WRITE ranges (mixed-cover.ts): the count is the fewest over all three kinds with the kernel's first match
+ * per access type, not the sum of two separate packings. When it needs more ranges than the profile takes, the
+ * nearest policy that fits leaves the fewest (MSR, type) targets at the default.
  */
 export function packTargets(input: PackTargets, profile: KernelProfile): PackResult {
   const notes: string[] = [];
@@ -215,22 +278,12 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
     t.defaultAction = 'deny';
   }
   const defaultAllow = defaultAction === 'allow';
-  const same = sameIntervals(t.read, t.write);
-  const flagsFor = same ? [KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE] : [KVM_MSR_FILTER_READ, KVM_MSR_FILTER_WRITE];
-  const listFor = (f: number) => (f === KVM_MSR_FILTER_WRITE ? t.write : t.read);
   const maxRanges = profile.maxRanges;
+  const strict = profile.rangeRules.includes('overlap-shared-flag');
   // Exact covers: impossible up front when the targets cannot fit in maxRanges full-size ranges at all.
-  const tooBig = flagsFor.some((f) => intervalsSize(listFor(f)) > maxRanges * maxLen * 4);
-  const covers = tooBig ? null : flagsFor.map((f) => cheapestCover(listFor(f), maxLen));
-  const rangesNeeded = covers
-    ? covers.reduce((n, c) => n + c.cost.ranges, 0)
-    : Math.ceil(Math.max(...flagsFor.map((f) => intervalsSize(listFor(f)))) / maxLen);
-  let spansPerFlag: Span[][];
-  let exact = true;
-  const leftOut = { read: [] as MsrInterval[], write: [] as MsrInterval[] };
-  if (covers && rangesNeeded <= maxRanges) {
-    spansPerFlag = covers.map((c) => c.spans);
-  } else if (!covers) {
+  const tooBig = intervalsSize(t.read) > maxRanges * maxLen * 4 || intervalsSize(t.write) > maxRanges * maxLen * 4;
+  if (tooBig) {
+    const rangesNeeded = Math.ceil(Math.max(intervalsSize(t.read), intervalsSize(t.write)) / maxLen);
     return {
       policy: null,
       cost: ZERO_COST,
@@ -243,43 +296,48 @@ export function packTargets(input: PackTargets, profile: KernelProfile): PackRes
       ],
       targets: t,
     };
+  }
+  const seg = coverSegments(t.read, t.write, maxLen);
+  const best =
+    seg.cls.length <= SEGMENT_LIMIT ? bestMixedCover({ ...seg, maxLen, strict, stateLimit: STATE_LIMIT }) : null;
+  let layers: Layers;
+  let rangesNeeded: number;
+  if (best) {
+    layers = best.layers;
+    rangesNeeded = best.cost.ranges;
   } else {
+    notes.push(
+      `the list has too many pieces to pack reads and writes together (${seg.cls.length} segments): each access type is packed on its own`,
+    );
+    layers = perTypeLayers(t, maxLen);
+    rangesNeeded = layers.reduce((n, l) => n + l.length, 0);
+  }
+  let exact = true;
+  const leftOut = { read: [] as MsrInterval[], write: [] as MsrInterval[] };
+  if (rangesNeeded > maxRanges) {
     exact = false;
-    const partial = flagsFor.map((f) => bestPartialCovers(listFor(f), maxLen, maxRanges));
-    let bestSplit = 0;
-    let bestCovered = -1;
-    if (partial.length === 1) bestSplit = maxRanges;
-    else {
-      for (let k = 0; k <= maxRanges; k++) {
-        const c = partial[0][k].covered + partial[1][maxRanges - k].covered;
-        if (c > bestCovered) {
-          bestCovered = c;
-          bestSplit = k;
-        }
-      }
+    const near = best ? bestMixedCover({ ...seg, maxLen, strict, budget: maxRanges, stateLimit: STATE_LIMIT }) : null;
+    if (near) {
+      layers = near.layers;
+      leftOut.read = near.dropped.read;
+      leftOut.write = near.dropped.write;
+    } else {
+      const p = perTypePartial(t, maxLen, maxRanges);
+      layers = p.layers;
+      leftOut.read = p.leftOut.read;
+      leftOut.write = p.leftOut.write;
     }
-    spansPerFlag =
-      partial.length === 1
-        ? [partial[0][maxRanges].spans]
-        : [partial[0][bestSplit].spans, partial[1][maxRanges - bestSplit].spans];
-    flagsFor.forEach((f, i) => {
-      let rest: MsrInterval[] = listFor(f);
-      for (const [s, e] of spansPerFlag[i]) rest = removeSpan(rest, s, e);
-      if (f & KVM_MSR_FILTER_READ) leftOut.read = rest;
-      if (f & KVM_MSR_FILTER_WRITE) leftOut.write = rest;
-    });
     notes.push(
       `the exact policy needs ${rangesNeeded} ranges; ${profile.id} takes ${maxRanges}: this is the nearest that fits, ` +
         `which leaves ${intervalsSize(leftOut.read)} read and ${intervalsSize(leftOut.write)} write target MSR(s) at the default (${defaultAction})`,
     );
   }
-  const ranges: FilterRange[] = [];
-  flagsFor.forEach((f, i) => {
-    for (const span of spansPerFlag[i]) {
-      ranges.push(buildRange(span, f, (type) => t[type], defaultAllow, profile.x2apicExempt));
-    }
-  });
-  ranges.sort((a, b) => a.base - b.base || a.flags - b.flags);
+  const met: PackTargets = {
+    defaultAction,
+    read: subtractIntervals(t.read, leftOut.read),
+    write: subtractIntervals(t.write, leftOut.write),
+  };
+  const ranges = buildRanges(layers, met, defaultAllow, profile.x2apicExempt);
   const policy: FilterPolicy = { flags: defaultAllow ? 0 : KVM_MSR_FILTER_DEFAULT_DENY, ranges };
   if (!defaultAllow && ranges.length === 0) {
     // DEFAULT_DENY with no range is refused (EINVAL), and the seed series allows all with no range: one 1-MSR
@@ -364,23 +422,36 @@ export function rewritePolicy(policy: FilterPolicy, profile: KernelProfile): Rew
   }
   if (!best) return { policy, before, after: before, provenEqual: true, notes: ['already as small as it can be'] };
   if (policy.name !== undefined) best.name = policy.name;
-  const cmp = comparePolicies(profile, policy, profile, best);
+  return offerRewrite(policy, best, profile);
+}
+
+/**
+ * Offers a candidate rewrite of a policy only once the effective-policy comparison finds no difference between
+ * them over the whole 32-bit space, for reads and writes; otherwise the input is kept (provenEqual false).
+ */
+export function offerRewrite(policy: FilterPolicy, candidate: FilterPolicy, profile: KernelProfile): RewriteResult {
+  const before = policyCost(policy);
+  const after = policyCost(candidate);
+  const cmp = comparePolicies(profile, policy, profile, candidate);
   if (cmp.a.error || cmp.b.error || cmp.differences.length > 0) {
+    const d = cmp.differences[0];
     return {
       policy,
       before,
       after: before,
       provenEqual: false,
-      notes: ['not rewritten: the candidate was not equivalent'],
+      notes: [
+        `not rewritten: the candidate was not equivalent${d ? ` (${d.type} ${describeIntervals([[d.start, d.end]])} differs)` : cmp.b.error ? ` (${cmp.b.error.errno}: ${cmp.b.error.message})` : ''}`,
+      ],
     };
   }
   return {
-    policy: best,
+    policy: candidate,
     before,
-    after: bestCost,
+    after,
     provenEqual: true,
     notes: [
-      `${before.ranges} → ${bestCost.ranges} ranges, ${before.kernelBytes} → ${bestCost.kernelBytes} bitmap bytes; ` +
+      `${before.ranges} → ${after.ranges} ranges, ${before.kernelBytes} → ${after.kernelBytes} bitmap bytes; ` +
         `no difference with the input over 0x0-0xffffffff for reads and writes (${profile.id})`,
     ],
   };
