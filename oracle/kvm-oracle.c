@@ -357,6 +357,8 @@ static const char *guarded_name(uint64_t gpa)
 static void guard_check(const char *what)
 {
 	size_t n = sizeof(pristine), lo = 0, hi;
+	if (!mem)
+		return; /* no VM (after `close`): nothing to guard */
 	while (lo < n && mem[GUARD_LOW + lo] == pristine[lo])
 		lo++;
 	if (lo == n)

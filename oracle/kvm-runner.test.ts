@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CliExit, main } from '../src/cli/main';
 import { InputError, resultsToJsonLines, runScenario, scenarioFromJson } from '../src/core/index';
 import { detectNativeHost } from '../src/node/native-host';
-import { kvmAvailability } from './helper-process';
+import { kvmAvailability, runHelper } from './helper-process';
 import { svm61Kernel } from './kvm-backends';
 import { runScenarioOnKvm } from './kvm-runner';
 
@@ -160,6 +160,23 @@ describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, 
     const sim = resultsToJsonLines(runScenario(scenarioFromJson(JSON.parse(T1)), false).steps);
     const strip = (s: string) => s.replace(/"message":"[^"]*"/g, '"message":""');
     expect(strip(r.stdout)).toBe(strip(sim));
+  });
+
+  it('the helper serves fresh VMs one after another in one process (`close`, then `vcpu`)', async () => {
+    const r = await runHelper(
+      'vcpu bare\nwrmsr 0x277 0x6 error\nclose\nvcpu linux64\nrdmsr 0x277 error\nclose\nquit\n',
+    );
+    expect(r.code).toBe(0);
+    expect(r.lines).toEqual([
+      'ok',
+      'wrmsr exit=none kreason=none result=ok',
+      'ok',
+      'ok',
+      // a fresh VM: PAT at its reset value, not the 0x6 written in the one before
+      'rdmsr exit=none kreason=none result=ok value=0x0007040600070406',
+      'ok',
+      'ok',
+    ]);
   });
 
   it('notes that the kernel is this machine, not an older profile, and still runs', async () => {

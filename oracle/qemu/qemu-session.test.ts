@@ -37,5 +37,9 @@ describe('the svm-6.1 backend: kvm_amd 6.1 booted under QEMU TCG', () => {
         'ok',
       ]);
     }
+    // fresh VMs one after another in one helper run (`close`, then `vcpu`), as the batched callers use them
+    const r = await session.run('vcpu bare\nrdmsr 0x277 error\nclose\nvcpu linux64\nrdmsr 0x277 error\nclose\nquit\n');
+    expect(r.code).toBe(0);
+    expect(r.lines.filter((l) => l.startsWith('rdmsr'))).toHaveLength(2);
   }, 240_000);
 });

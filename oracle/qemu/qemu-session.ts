@@ -3,7 +3,7 @@
  * `run(script)` sends `@@run N` + the script over the guest's ttyS1 (QEMU's stdio) and resolves with the helper's
  * output lines and exit status, in the shape of helper-process.ts's HelperRun. Runs are queued: one at a time.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import type { HelperRun } from '../helper-process';
 
 export interface GuestImage {
@@ -18,6 +18,17 @@ export interface BootInfo {
   kernel: string;
   cpu: string;
   params: Record<string, string>;
+}
+
+let setpriv: boolean | null = null;
+
+/**
+ * QEMU does not stop when its parent dies (a server killed with SIGKILL): where util-linux's setpriv is installed,
+ * QEMU is started through `setpriv --pdeathsig KILL`, which the kernel turns into a SIGKILL when the parent goes.
+ */
+function launcher(): string[] {
+  setpriv ??= spawnSync('setpriv', ['--pdeathsig', 'KILL', 'true']).status === 0;
+  return setpriv ? ['setpriv', '--pdeathsig', 'KILL', 'qemu-system-x86_64'] : ['qemu-system-x86_64'];
 }
 
 export class QemuSession {
@@ -65,7 +76,8 @@ export class QemuSession {
       ...['-append', 'console=ttyS0 panic=-1 rdinit=/init quiet', '-serial', `file:${this.image.consoleLog}`],
       ...['-chardev', 'stdio,id=chan,signal=off', '-serial', 'chardev:chan'],
     ];
-    const child = spawn('qemu-system-x86_64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [cmd, ...pre] = launcher();
+    const child = spawn(cmd, [...pre, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       this.buffer += d;
