@@ -14,7 +14,7 @@ export function gridFigures(root: string): Figure[] {
     execFileSync('npx', ['playwright', 'test', 'e2e/grid-perf.spec.ts', '--reporter=line'], {
       cwd: root,
       stdio: 'pipe',
-      env: { ...process.env, CI: 'true' },
+      env: { ...process.env, CI: 'true', MSRFILTER_BENCH: '1' },
     });
   } catch (e) {
     const out = `${(e as { stdout?: Buffer }).stdout ?? ''}`.split('\n').slice(-15).join('\n');

@@ -24,6 +24,17 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('table', { name: /where A and B differ/ })).toBeVisible();
     await scan(page, 'compare');
 
+    await page.getByRole('radio', { name: 'the saved accesses on two hosts' }).check();
+    await expect(page.getByRole('list', { name: 'Where the two hosts differ' })).toBeVisible();
+    await scan(page, 'compare on two hosts');
+
+    await page.getByRole('tab', { name: 'Lint, optimize, learn' }).click();
+    await page
+      .getByLabel(/Trace \(paste or drop a file\)/)
+      .fill('CPU 0/KVM-1 [000] 1.000001: kvm_msr: msr_read 35 = 0x10001\nnot a trace line');
+    await expect(page.getByRole('list', { name: 'Malformed lines' })).toBeVisible();
+    await scan(page, 'lint, optimize, learn');
+
     await page.getByRole('tab', { name: 'MSR reference' }).click();
     await expect(page.getByRole('table', { name: /of \d+ MSRs/ })).toBeVisible();
     await scan(page, 'MSR reference');

@@ -13,6 +13,10 @@ import { expect, test } from '@playwright/test';
 import type { HarnessApi } from '../src/ui/grid/GridHarness';
 
 const FRAME_MS = 1000 / 60;
+// `npm run bench` (bench/grid.ts) measures the full gesture; `npm test` checks the same behaviour on a shorter one
+const FULL = process.env.MSRFILTER_BENCH === '1';
+const CELLS = FULL ? 1000 : 250;
+const WHEEL_STEPS = FULL ? 80 : 30;
 
 function p95(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -21,7 +25,7 @@ function p95(values: number[]): number {
 }
 const round = (n: number) => Math.round(n * 100) / 100;
 
-test('grid drag-paints 1,000 cells and scrolls 16 full ranges; frame times go to test-results/grid-perf.json for npm run bench', async ({
+test('grid drag-paints 1,000 cells (250 in npm test) and scrolls 16 full ranges; frame times go to test-results/grid-perf.json for npm run bench', async ({
   page,
 }) => {
   test.setTimeout(240_000);
@@ -50,7 +54,7 @@ test('grid drag-paints 1,000 cells and scrolls 16 full ranges; frame times go to
   // A snake through range 0, row by row: every pointer move enters exactly one new cell.
   const cols = Number(await grid.getAttribute('data-cols'));
   const bits: number[] = [];
-  for (let i = 0; i < 1000; i++) {
+  for (let i = 0; i < CELLS; i++) {
     const row = Math.floor(i / cols);
     const col = i % cols;
     bits.push(row * cols + (row % 2 === 0 ? col : cols - 1 - col));
@@ -92,7 +96,7 @@ test('grid drag-paints 1,000 cells and scrolls 16 full ranges; frame times go to
   const box = await grid.boundingBox();
   if (!box) throw new Error('no grid box');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; i < 80; i++) {
+  for (let i = 0; i < WHEEL_STEPS; i++) {
     await page.mouse.wheel(0, 240);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
   }
@@ -155,7 +159,7 @@ test('grid drag-paints 1,000 cells and scrolls 16 full ranges; frame times go to
   expect(state.wrong).toBe(0);
   expect(state.gestures).toEqual({ start: 1, end: 1 });
   // one pointermove per cell (Chromium could coalesce a few; each would then paint a span)
-  expect(painting.length).toBeGreaterThanOrEqual(950);
-  expect(result.scroll.fullPaints).toBeGreaterThan(20);
+  expect(painting.length).toBeGreaterThanOrEqual(CELLS * 0.95);
+  expect(result.scroll.fullPaints).toBeGreaterThan(WHEEL_STEPS / 4);
   // timings are figures for `npm run bench` (bench/grid.ts), never assertions here
 });

@@ -128,6 +128,7 @@ test.describe('at 1280x800', () => {
 
   test('skip links take the keyboard to the grid and to the console', async ({ page }) => {
     await openFirstVisit(page);
+    await expect(gridSurface(page)).toBeVisible();
     await page.keyboard.press('Tab');
     const toGrid = page.getByRole('link', { name: 'Skip to the bitmap grid' });
     await expect(toGrid).toBeFocused();

@@ -30,10 +30,13 @@ const skipTo = (where: 'grid' | 'console') => (e: MouseEvent) => {
     where === 'grid'
       ? document.querySelector<HTMLElement>('.msr-grid-surface')
       : document.querySelector<HTMLElement>('#access-index');
-  if (!target) return;
+  // never the #fragment (it holds the share link): while the grid is still loading, its heading takes the focus
   e.preventDefault();
-  target.scrollIntoView({ block: 'nearest' });
-  target.focus();
+  const to = target ?? document.getElementById(where === 'grid' ? 'grid-heading' : 'console-heading');
+  if (!to) return;
+  if (!target) to.tabIndex = -1;
+  to.scrollIntoView({ block: 'nearest' });
+  to.focus();
 };
 
 function Workspace() {
