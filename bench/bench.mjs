@@ -13,6 +13,8 @@ await build({
   entryPoints: [join(here, 'main.ts')],
   bundle: true,
   platform: 'node',
+  // libraries' ESM builds (jsonc-parser's "main" is UMD with dynamic requires an ESM bundle cannot hold)
+  mainFields: ['module', 'main'],
   format: 'esm',
   target: 'node20',
   outfile: out,
