@@ -2,6 +2,7 @@
 import {
   documentKind,
   type FilterPolicy,
+  filterExitEnabled,
   getProfile,
   hex32,
   InputError,
@@ -154,7 +155,7 @@ export function learnCommand(
       const s = scenarioFromJson(json);
       policy = s.filter;
       profile = profileFrom(flags, s.profile);
-      filterExit = s.exits !== null && (s.exits & 4n) !== 0n;
+      filterExit = filterExitEnabled(s.exits);
     } else {
       policy = policyFromJson(json);
       profile = profileFrom(flags);

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOST_MODEL, type HostModelId, SimulatedVm, scenarioFromJson, type VcpuModelId } from '../index';
-
-function vm(hostModel: HostModelId | undefined, vcpu: VcpuModelId = 'linux64'): SimulatedVm {
-  return new SimulatedVm({
-    profile: 'linux-6.12',
-    vcpu,
-    hostModel,
-    exits: null,
-    ignoreMsrs: false,
-    vmm: { read: { error: true }, write: { error: true } },
-  });
-}
-const hostWrite = (v: SimulatedVm, index: number, value: bigint) =>
-  v.access({ type: 'write', index, value, host: true }, false);
-const hostRead = (v: SimulatedVm, index: number) => v.access({ type: 'read', index, host: true }, false);
-const guest = (v: SimulatedVm, type: 'read' | 'write', index: number, value = 0n) =>
-  v.access({ type, index, value }, false);
+import { DEFAULT_HOST_MODEL, SimulatedVm, scenarioFromJson } from '../index';
+import { guest, hostRead, hostWrite, hostVm as vm } from '../test-support/host-vm';
 
 describe('host models', () => {
   it('canonical width: 1<<47 in LSTAR is refused on a 48-bit host and stored on an LA57 host', () => {

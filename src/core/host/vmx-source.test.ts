@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type HostModelId, SimulatedVm, type VcpuModelId } from '../index';
+import { guest, hostRead, hostWrite, hostVm as vm } from '../test-support/host-vm';
 import { VMX_SOURCE_ENTRIES } from './vmx-source';
 
 /* The vmx host model (kvm_intel, from the kernel source): one test per rule family of vmx-source.ts. */
-
-function vm(hostModel: HostModelId, vcpu: VcpuModelId = 'linux64'): SimulatedVm {
-  return new SimulatedVm({
-    profile: 'linux-6.12',
-    vcpu,
-    hostModel,
-    exits: null,
-    ignoreMsrs: false,
-    vmm: { read: { error: true }, write: { error: true } },
-  });
-}
-const hostWrite = (v: SimulatedVm, index: number, value: bigint) =>
-  v.access({ type: 'write', index, value, host: true }, false);
-const hostRead = (v: SimulatedVm, index: number) => v.access({ type: 'read', index, host: true }, false);
-const guest = (v: SimulatedVm, type: 'read' | 'write', index: number, value = 0n) =>
-  v.access({ type, index, value }, false);
 
 describe('vmx host model (kvm_intel, from source)', () => {
   it('every entry cites its source', () => {

@@ -1,4 +1,4 @@
-import { type AccessType, KVM_MSR_FILTER_DEFAULT_DENY } from '../constants';
+import { type AccessType, KVM_MSR_EXIT_REASON_FILTER, KVM_MSR_FILTER_DEFAULT_DENY } from '../constants';
 import {
   accessTypeFlag,
   decidingPolicyRange,
@@ -27,6 +27,11 @@ export interface ReplayedAccess extends DistinctAccess {
 export interface ReplayOptions {
   /** KVM_MSR_EXIT_REASON_FILTER is enabled: a denied access exits to the VMM instead of #GP. */
   filterExit: boolean;
+}
+
+/** Whether a KVM_CAP_X86_USER_SPACE_MSR mask (null: the capability is off) has the FILTER exit: ReplayOptions. */
+export function filterExitEnabled(exits: bigint | null): boolean {
+  return exits !== null && (exits & BigInt(KVM_MSR_EXIT_REASON_FILTER)) !== 0n;
 }
 
 /**

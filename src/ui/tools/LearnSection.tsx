@@ -1,8 +1,8 @@
 import { type DragEvent, useId, useMemo, useState } from 'react';
 import {
+  filterExitEnabled,
   getProfile,
   hex32,
-  KVM_MSR_EXIT_REASON_FILTER,
   learnPolicy,
   msrName,
   parseRecordedTrace,
@@ -33,8 +33,7 @@ export function LearnSection() {
   const parsed = useMemo(() => (text.trim() ? parseRecordedTrace(text) : null), [text]);
   const replay = useMemo(() => {
     if (!parsed) return null;
-    const filterExit = exits !== null && (exits & BigInt(KVM_MSR_EXIT_REASON_FILTER)) !== 0n;
-    return replayAccesses(getProfile(profile), policy, parsed.accesses, { filterExit });
+    return replayAccesses(getProfile(profile), policy, parsed.accesses, { filterExit: filterExitEnabled(exits) });
   }, [parsed, policy, profile, exits]);
   const learned = useMemo(
     () => (parsed && parsed.accesses.length ? learnPolicy(getProfile(profile), parsed.accesses) : null),

@@ -3,8 +3,8 @@
  * the first screen's code): optimize the policy, replay a recorded trace as saved accesses, learn a policy from it.
  */
 import {
+  filterExitEnabled,
   getProfile,
-  KVM_MSR_EXIT_REASON_FILTER,
   learnPolicy,
   parseRecordedTrace,
   replayAccesses,
@@ -14,8 +14,6 @@ import { newSavedId, type SavedAccess } from '../state/document';
 import type { PlaygroundStore } from '../state/types';
 
 export const TOOLS_NOTICE = 'tools';
-
-const filterExitOn = (exits: bigint | null) => exits !== null && (exits & BigInt(KVM_MSR_EXIT_REASON_FILTER)) !== 0n;
 
 /** Replaces the policy with its smallest proven-equal rewrite (one undo step), or says why it stays. */
 export function optimizePolicy(store: PlaygroundStore): void {
@@ -50,7 +48,7 @@ export function replayTrace(store: PlaygroundStore, text: string): number {
   const s = store.getState();
   const parsed = parseRecordedTrace(text);
   const { replayed } = replayAccesses(getProfile(s.doc.profile), s.doc.policy, parsed.accesses, {
-    filterExit: filterExitOn(s.doc.exits),
+    filterExit: filterExitEnabled(s.doc.exits),
   });
   const valueAt = new Map(parsed.accesses.map((a) => [a.line, a.value]));
   const added: SavedAccess[] = replayed
