@@ -106,15 +106,16 @@ export function HostCompare({ hostA, hostB }: { hostA: HostModelId; hostB: HostM
                             {accessTitle(row.a.op, row.a.index, row.a.host, doc.saved[row.step]?.value)}
                           </GridLink>
                         </td>
-                        {[row.a, row.b].map((r, i) => (
-                          <td key={i === 0 ? 'a' : 'b'}>
-                            <span className={`badge outcome outcome-${outcomeOf(r.access).kind}`}>
-                              {outcomeOf(r.access).badge}
-                            </span>{' '}
-                            <DecisionTag decision={r.decision} />
-                            {row.why ? <div className="muted">{i === 0 ? row.why.a : row.why.b}</div> : null}
-                          </td>
-                        ))}
+                        {[row.a, row.b].map((r, i) => {
+                          const o = outcomeOf(r.access);
+                          return (
+                            <td key={i === 0 ? 'a' : 'b'}>
+                              <span className={`badge outcome outcome-${o.kind}`}>{o.badge}</span>{' '}
+                              <DecisionTag decision={r.decision} />
+                              {row.why ? <div className="muted">{i === 0 ? row.why.a : row.why.b}</div> : null}
+                            </td>
+                          );
+                        })}
                       </tr>
                     ))}
                   </tbody>

@@ -8,13 +8,10 @@ import {
   getVcpuModel,
   HOST_MODEL_IDS,
   HOST_MODELS,
-  type HostModelId,
   PROFILE_IDS,
   PROFILES,
-  type ProfileId,
   VCPU_MODEL_IDS,
   VCPU_MODELS,
-  type VcpuModelId,
 } from '../../core/index';
 import { usePerform } from '../actions/hooks';
 import { useAppStore } from '../state/context';
@@ -26,6 +23,39 @@ const EXIT_LABEL: Record<ExitReason, string> = {
   unknown: 'UNKNOWN (KVM does not know the MSR)',
   filter: 'FILTER (the filter denied it)',
 };
+
+/** A labelled choice among known ids, with the chosen one's description under it. */
+function ChoiceField<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  choices: [T, string][];
+  onChange: (v: T) => void;
+  hint: string;
+  hintClass?: string;
+}) {
+  const hintId = `${props.id}-summary`;
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={props.value}
+        aria-describedby={hintId}
+        onChange={(e) => props.onChange(e.target.value as T)}
+      >
+        {props.choices.map(([id, label]) => (
+          <option key={id} value={id}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <p id={hintId} className={`field-hint${props.hintClass ? ` ${props.hintClass}` : ''}`}>
+        {props.hint}
+      </p>
+    </div>
+  );
+}
 
 /** The VM the policy runs in: kernel profile, vCPU model, user-space exits, ignore_msrs, the VMM's answers. */
 export function VmSettings() {
@@ -44,61 +74,31 @@ export function VmSettings() {
   return (
     <section className="panel settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">VM settings</h2>
-      <div className="field">
-        <label htmlFor="vm-profile">Kernel profile</label>
-        <select
-          id="vm-profile"
-          value={profileId}
-          aria-describedby="vm-profile-summary"
-          onChange={(e) => run('settings.profile', { profile: e.target.value as ProfileId })}
-        >
-          {PROFILE_IDS.map((id) => (
-            <option key={id} value={id}>
-              {PROFILES[id].label}
-            </option>
-          ))}
-        </select>
-        <p id="vm-profile-summary" className="field-hint">
-          {profile.summary}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="vm-vcpu">vCPU model</label>
-        <select
-          id="vm-vcpu"
-          value={vcpu}
-          aria-describedby="vm-vcpu-summary"
-          onChange={(e) => run('settings.vcpu', { vcpu: e.target.value as VcpuModelId })}
-        >
-          {VCPU_MODEL_IDS.map((id) => (
-            <option key={id} value={id}>
-              {VCPU_MODELS[id].label}
-            </option>
-          ))}
-        </select>
-        <p id="vm-vcpu-summary" className="field-hint">
-          {model.description}
-        </p>
-      </div>
-      <div className="field">
-        <label htmlFor="vm-host">Host model</label>
-        <select
-          id="vm-host"
-          value={hostId}
-          aria-describedby="vm-host-summary"
-          onChange={(e) => run('settings.host', { hostModel: e.target.value as HostModelId })}
-        >
-          {HOST_MODEL_IDS.map((id) => (
-            <option key={id} value={id}>
-              {HOST_MODELS[id].label}
-            </option>
-          ))}
-        </select>
-        <p id="vm-host-summary" className={`field-hint host-provenance host-${host.provenance.kind}`}>
-          {host.provenance.kind === 'measured' ? '' : 'Not measured on a real kernel of this kind: '}
-          {host.provenance.text}
-        </p>
-      </div>
+      <ChoiceField
+        id="vm-profile"
+        label="Kernel profile"
+        value={profileId}
+        choices={PROFILE_IDS.map((id) => [id, PROFILES[id].label])}
+        onChange={(profile) => run('settings.profile', { profile })}
+        hint={profile.summary}
+      />
+      <ChoiceField
+        id="vm-vcpu"
+        label="vCPU model"
+        value={vcpu}
+        choices={VCPU_MODEL_IDS.map((id) => [id, VCPU_MODELS[id].label])}
+        onChange={(id) => run('settings.vcpu', { vcpu: id })}
+        hint={model.description}
+      />
+      <ChoiceField
+        id="vm-host"
+        label="Host model"
+        value={hostId}
+        choices={HOST_MODEL_IDS.map((id) => [id, HOST_MODELS[id].label])}
+        onChange={(hostModel) => run('settings.host', { hostModel })}
+        hint={`${host.provenance.kind === 'measured' ? '' : 'Not measured on a real kernel of this kind: '}${host.provenance.text}`}
+        hintClass={`host-provenance host-${host.provenance.kind}`}
+      />
       <fieldset>
         <legend>User-space exits (KVM_CAP_X86_USER_SPACE_MSR)</legend>
         {EXIT_REASONS.map((reason) => (
