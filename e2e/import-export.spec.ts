@@ -16,7 +16,7 @@ const POLICY = {
 const SCENARIO = {
   format: 'msr-scenario/1',
   name: 'imported scenario',
-  profile: 'linux-6.0',
+  profile: 'linux-5.19',
   vcpu: 'linux64',
   exits: ['filter'],
   ignoreMsrs: false,
@@ -83,7 +83,7 @@ test('paste a scenario, a link or invalid JSON; invalid input changes nothing; d
   await box.fill(JSON.stringify(SCENARIO));
   await dialog.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(dialog).toBeHidden();
-  await expect(settingsPanel(page).getByLabel('Kernel profile')).toHaveValue('linux-6.0');
+  await expect(settingsPanel(page).getByLabel('Kernel profile')).toHaveValue('linux-5.19');
   await expect(settingsPanel(page).getByLabel('vCPU model')).toHaveValue('linux64');
   await expect(ranges(page)).toHaveCount(2);
   await expect(savedPanel(page)).toContainText('2 passed, 0 failed of 2');

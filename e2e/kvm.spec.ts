@@ -51,7 +51,7 @@ test('the saved accesses run on kvm_amd 6.1 under QEMU where it can, beside the 
     .getByRole('radio', { name: /^kvm_amd 6\.1 under QEMU/ })
     .check();
   await expect(panel).toContainText('The simulator answers for its host model, kvm_amd (SVM), Linux 6.1');
-  await expect(panel).toContainText('with the kernel profile Linux 6.0 (linux-6.0)');
+  await expect(panel).toContainText('with the kernel profile Linux 5.19–6.3 (linux-5.19)');
   const run = panel.getByRole('button', { name: 'Run on kvm_amd 6.1 under QEMU' });
   if (!svm?.available) {
     // qemu or the guest kernel is missing here: the plain reason, and nothing to run

@@ -6,8 +6,9 @@ describe('the backends the endpoint lists', () => {
   it('gives a kernel release the profile of the release that brought its rules', () => {
     expect(profileOfRelease('6.18.44-fc-v657')).toBe('linux-6.12');
     expect(profileOfRelease('6.12.0')).toBe('linux-6.12');
-    expect(profileOfRelease('6.11.9')).toBe('linux-6.0');
-    expect(profileOfRelease('6.1.0-57-amd64')).toBe('linux-6.0');
+    expect(profileOfRelease('6.11.9')).toBe('linux-6.4');
+    expect(profileOfRelease('6.3.1')).toBe('linux-5.19');
+    expect(profileOfRelease('6.1.0-57-amd64')).toBe('linux-5.19');
     expect(profileOfRelease('5.15.0-91-generic')).toBe('linux-5.12');
     expect(profileOfRelease('5.10.0-28-amd64')).toBe('linux-5.10');
     expect(profileOfRelease('not a release')).toBe('linux-6.12');
@@ -30,7 +31,7 @@ describe('the backends the endpoint lists', () => {
       kernel: 'Linux 6.1.0',
       hostModel: null,
       hostWhy: 'no /dev/kvm',
-      profile: 'linux-6.0',
+      profile: 'linux-5.19',
       available: false,
       reason: '/dev/kvm not available (ENOENT)',
     });
@@ -41,7 +42,7 @@ describe('the backends the endpoint lists', () => {
     expect(cached).toMatchObject({
       available: true,
       hostModel: 'svm',
-      profile: 'linux-6.0',
+      profile: 'linux-5.19',
       kernel: 'Linux 6.1.0-57-amd64 (Debian 12)',
     });
     expect(cached.reason).toBeUndefined();

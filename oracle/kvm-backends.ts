@@ -6,7 +6,7 @@
  * Each names the host model and the kernel profile the simulator answers for beside it.
  */
 import { release } from 'node:os';
-import type { HostModelId, ProfileId } from '../src/core/index';
+import { type HostModelId, NEWEST_PROFILE, type ProfileId, resolveProfileId } from '../src/core/index';
 import type { Availability } from './helper-process';
 import type { GuestImageState } from './qemu/guest-image';
 
@@ -35,25 +35,19 @@ export interface BackendStatus {
 }
 
 /**
- * The profile whose rules a kernel release has, by its version: each profile is named after the release that
- * brought its change (src/core/profiles/profiles.ts); stable backports are not seen here. Before 5.10 there is no
- * MSR filter: the newest profile is named, and the helper refuses to run there anyway.
+ * The profile whose rules a kernel release has, by its version (core resolveProfileId: the newest profile whose
+ * change is at or before it); stable backports are not seen here. Before 5.10 there is no MSR filter: the newest
+ * profile is named, and the helper refuses to run there anyway.
  */
 export function profileOfRelease(rel: string): ProfileId {
   const m = /^(\d+)\.(\d+)/.exec(rel);
-  if (!m) return 'linux-6.12';
-  const v = Number(m[1]) * 1000 + Number(m[2]);
-  if (v >= 6012) return 'linux-6.12';
-  if (v >= 6000) return 'linux-6.0';
-  if (v >= 5012) return 'linux-5.12';
-  if (v >= 5010) return 'linux-5.10';
-  return 'linux-6.12';
+  return (m && resolveProfileId(`linux-${m[1]}.${m[2]}`)) || NEWEST_PROFILE;
 }
 
 export const NATIVE_LABEL = "this machine's KVM";
 export const SVM61_LABEL = 'kvm_amd 6.1 under QEMU';
-/** kvm_amd 6.1 is the linux-6.0 profile's (measured: oracle/survey/svm-6.1/host.json). */
-export const SVM61_PROFILE: ProfileId = 'linux-6.0';
+/** kvm_amd 6.1 has the linux-5.19 profile's rules (measured: oracle/survey/svm-6.1/host.json). */
+export const SVM61_PROFILE: ProfileId = profileOfRelease('6.1');
 
 /** The svm-6.1 guest's kernel as the runner's notes name it; `uname` is the guest's (BootInfo.kernel). */
 export function svm61Kernel(uname: string): { name: string; profile: ProfileId } {

@@ -35,7 +35,7 @@ const svm: BackendStatus = {
   kernel: 'Linux 6.1.0-57-amd64 (Debian 12)',
   hostModel: 'svm',
   hostWhy: 'kvm_amd under QEMU TCG',
-  profile: 'linux-6.0',
+  profile: 'linux-5.19',
   available: true,
 };
 const ONE_STEP = { steps: [{ op: 'rdmsr', index: '0x10' }] };
@@ -497,7 +497,7 @@ describe('the Vite plugin with the real runner (a dev server started here)', () 
     const svm61 = status.backends[1];
     expect(svm61).toMatchObject({
       hostModel: 'svm',
-      profile: 'linux-6.0',
+      profile: 'linux-5.19',
       kernel: expect.stringMatching(/^Linux 6\.1/),
     });
     if (!svm61.available) expect(svm61.reason).toMatch(/not found|not downloaded yet|cannot be resolved/);

@@ -110,11 +110,11 @@ describe('runScenarioOnKvm without the kernel', () => {
     await runScenarioOnKvm('{"profile":"linux-6.12","steps":[]}', opts);
     expect(notes).toEqual([
       "msrfilter: note: --kvm measures the svm-6.1 guest's kernel (Linux 6.1.0-57-amd64, kvm_amd under QEMU TCG), " +
-        "whatever the profile: the results are that kernel's (profile linux-6.0), not linux-6.12's\n",
+        "whatever the profile: the results are that kernel's (profile linux-5.19), not linux-6.12's\n",
     ]);
     expect(notes.join('')).not.toContain(release());
     notes.length = 0;
-    await runScenarioOnKvm('{"profile":"linux-6.0","steps":[]}', opts);
+    await runScenarioOnKvm('{"profile":"linux-5.19","steps":[]}', opts);
     expect(notes).toEqual([]);
   });
 
@@ -154,8 +154,8 @@ describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, 
   it('prints the same JSON Lines as the simulator for T1', async () => {
     const r = await cli(['run', '--kvm', 't1.json'], { 't1.json': T1 });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(
-      /^msrfilter: note: ran on this machine's kernel; its host model is (pvm-amd|pvm-intel|svm|vmx) \(module /,
+    expect(r.stderr).toContain(
+      `msrfilter: note: ran on this machine's kernel; its host model is ${detectNativeHost().id} (module `,
     );
     const sim = resultsToJsonLines(runScenario(scenarioFromJson(JSON.parse(T1)), false).steps);
     const strip = (s: string) => s.replace(/"message":"[^"]*"/g, '"message":""');

@@ -924,7 +924,7 @@ async function main() {
   if (host.backend === 'svm') {
     header = {
       hostModel: 'svm',
-      profile: 'linux-6.0',
+      profile: 'linux-5.19',
       backend: 'svm',
       module: 'kvm_amd',
       kernel: /Debian (\d+\.\d+\.\d+)/.exec(host.kernelBuild)?.[1] ?? host.kernel,

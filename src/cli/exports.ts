@@ -78,14 +78,15 @@ export function exportSource(source: ExportSource, to: ExportTarget, settings: E
     notes.push('the scenario installs no filter; exporting an empty DEFAULT_ALLOW filter');
     policy = EMPTY_POLICY;
   }
+  const codeOptions = { exits: scenario.exits, profile: settings.profile, hostModel: scenario.hostModel };
   switch (to) {
     case 'json':
       return { text: `${jsonText(policyToJson(policy ?? EMPTY_POLICY))}\n`, notes };
     case 'c':
-      return { text: policyToC(policy ?? EMPTY_POLICY, { exits: scenario.exits, profile: settings.profile }), notes };
+      return { text: policyToC(policy ?? EMPTY_POLICY, codeOptions), notes };
     case 'rust':
       return {
-        text: policyToRust(policy ?? EMPTY_POLICY, { exits: scenario.exits, profile: settings.profile }),
+        text: policyToRust(policy ?? EMPTY_POLICY, codeOptions),
         notes,
       };
     case 'url':

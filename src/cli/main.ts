@@ -8,15 +8,16 @@ import {
   type HostModelId,
   InputError,
   isHostModelId,
-  isProfileId,
   NEWEST_PROFILE,
   PROFILE_IDS,
   parseJsonText,
   policyFromJson,
+  resolveProfileId,
   resultsToJsonLines,
   runScenario,
   ShareLinkError,
   scenarioFromJson,
+  unknownProfileMessage,
   validatePolicy,
 } from '../core/index';
 import { EXPORT_TARGETS, exportSource, importFromUrl, isExportTarget, readExportSource } from './exports';
@@ -51,7 +52,7 @@ export const USAGE = `usage:
   msrfilter learn TRACE [--profile P] [--no-passthrough] [--replay POLICY [--exits filter]]
                                                       a DEFAULT_DENY policy from a kvm:kvm_msr trace or dmesg,
                                                       or (--replay) what a policy does to each recorded access
-profiles: ${PROFILE_IDS.join(', ')} (default ${NEWEST_PROFILE})
+profiles: ${PROFILE_IDS.join(', ')}, or linux-X.Y for a release from 5.10 on (default ${NEWEST_PROFILE})
 hosts: ${HOST_MODEL_IDS.join(', ')}, native (default ${DEFAULT_HOST_MODEL})
 msrfilter --version prints the package's version. A file argument of - reads standard input; inputs are read up to ${MAX_INPUT_BYTES / 2 ** 20} MiB.`;
 
@@ -215,8 +216,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         );
       }
       const policy = policyFromJson(json);
-      const id = (flags.get('profile') as string | undefined) ?? NEWEST_PROFILE;
-      if (!isProfileId(id)) usageError(`unknown profile ${JSON.stringify(id)} (known: ${PROFILE_IDS.join(', ')})`);
+      const given = (flags.get('profile') as string | undefined) ?? NEWEST_PROFILE;
+      const id = resolveProfileId(given) ?? usageError(unknownProfileMessage(given));
       const v = validatePolicy(policy, getProfile(id));
       for (const note of v.notes) io.stderr(`note: ${note}\n`);
       if (v.error) {
@@ -235,10 +236,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (base !== undefined && (typeof base !== 'string' || !/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(base))) {
         usageError(`--base must be a URL such as ${DEFAULT_SHARE_BASE}`);
       }
-      const profileId = flags.get('profile');
-      if (profileId !== undefined && !isProfileId(profileId)) {
-        usageError(`unknown profile ${JSON.stringify(profileId)} (known: ${PROFILE_IDS.join(', ')})`);
-      }
+      const givenProfile = flags.get('profile');
+      const profileId =
+        givenProfile === undefined
+          ? undefined
+          : (resolveProfileId(givenProfile) ?? usageError(unknownProfileMessage(givenProfile)));
       const text = readInput(io, rest[0], 'policy or scenario');
       const source = readExportSource(parseJsonText(text, rest[0]));
       try {

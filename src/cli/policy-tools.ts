@@ -7,7 +7,6 @@ import {
   hex32,
   InputError,
   isLintSeverity,
-  isProfileId,
   type KernelProfile,
   LINT_SEVERITIES,
   type LintFinding,
@@ -16,7 +15,6 @@ import {
   lintPolicy,
   listToTargets,
   NEWEST_PROFILE,
-  PROFILE_IDS,
   packTargets,
   parseExitMask,
   parseJsonText,
@@ -25,9 +23,11 @@ import {
   policyFromJson,
   policyToJson,
   replayAccesses,
+  resolveProfileId,
   rewritePolicy,
   scenarioFromJson,
   severityRank,
+  unknownProfileMessage,
 } from '../core/index';
 
 export interface ToolIo {
@@ -41,9 +41,9 @@ type Flags = Map<string, string | true>;
 export class ToolUsageError extends Error {}
 
 function profileFrom(flags: Flags, fallback?: string): KernelProfile {
-  const id = (flags.get('profile') as string | undefined) ?? fallback ?? NEWEST_PROFILE;
-  if (!isProfileId(id))
-    throw new ToolUsageError(`unknown profile ${JSON.stringify(id)} (known: ${PROFILE_IDS.join(', ')})`);
+  const given = (flags.get('profile') as string | undefined) ?? fallback ?? NEWEST_PROFILE;
+  const id = resolveProfileId(given);
+  if (!id) throw new ToolUsageError(unknownProfileMessage(given));
   return getProfile(id);
 }
 

@@ -1,4 +1,4 @@
-import { HOST_MODEL_IDS, isHostModelId, isProfileId, PROFILE_IDS } from '../core/index';
+import { HOST_MODEL_IDS, isHostModelId, resolveProfileId, unknownProfileMessage } from '../core/index';
 import { isReporter, REPORTERS, report } from './test-reporters';
 import { caseFailed, checkFile, matrixOf, type SuiteCase } from './test-suite';
 
@@ -37,9 +37,7 @@ export function runTestCommand(args: TestCommandArgs, io: TestCommandIo): number
   if (!args.patterns.length) throw new TestUsageError('test needs at least one FILE, DIR or GLOB');
   const profiles = splitList(args.profiles);
   for (const p of profiles) {
-    if (!isProfileId(p)) {
-      throw new TestUsageError(`unknown profile ${JSON.stringify(p)} (known: ${PROFILE_IDS.join(', ')})`);
-    }
+    if (!resolveProfileId(p)) throw new TestUsageError(unknownProfileMessage(p));
   }
   const hosts = splitList(args.hosts);
   if (hosts.length && !args.hostModels) throw new TestUsageError('--host: this build has no host models yet');

@@ -20,7 +20,14 @@ export type { Scenario, Step, VmConfig, VmmReply } from './scenario/types';
 // Kernel profiles, host models and vCPU models.
 export type { AccessType, Errno, ExitReason } from './constants';
 export { DEFAULT_HOST_MODEL, HOST_MODEL_IDS, type HostModelId, isHostModelId } from './host/host-models';
-export { getProfile, isProfileId, NEWEST_PROFILE, PROFILE_IDS } from './profiles/profiles';
+export {
+  getProfile,
+  isProfileId,
+  NEWEST_PROFILE,
+  PROFILE_IDS,
+  resolveProfileId,
+  unknownProfileMessage,
+} from './profiles/profiles';
 export type { KernelProfile, ProfileId } from './profiles/types';
 export { isVcpuModelId, VCPU_MODEL_IDS, type VcpuModelId } from './vcpu/models';
 

@@ -139,7 +139,7 @@ export function policyToC(policy: FilterPolicy, opts: ExportOptions = {}): strin
   );
   out.push(' * kernel, 3 no usable /dev/kvm.');
   out.push(' *');
-  for (const line of verdictLines(policy, opts.profile)) out.push(` * ${line}`);
+  for (const line of verdictLines(policy, opts.profile, opts.hostModel)) out.push(` * ${line}`);
   out.push(' *');
   out.push(" * Bitmaps: bit i (least significant first) of a range's bitmap allows MSR base + i; 0 denies. Each array");
   out.push(' * holds the BITS_TO_LONGS(nmsrs) * 8 bytes the kernel copies, as little-endian 64-bit words (x86-64);');

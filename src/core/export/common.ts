@@ -1,5 +1,6 @@
 import { KVM_MSR_FILTER_MAX_RANGES } from '../constants';
 import { validatePolicy } from '../filter/validate';
+import { getHostModel, type HostModelId, PROVENANCE_WORD } from '../host/host-models';
 import { hex32 } from '../numbers';
 import { MAX_BITMAP_BYTES_READ } from '../policy/policy-json';
 import type { FilterPolicy, FilterRange } from '../policy/types';
@@ -24,6 +25,8 @@ export interface ExportOptions {
   name?: string;
   /** The profile whose verdict the header comment states; default the newest. */
   profile?: ProfileId;
+  /** The host model the document was simulated on, named in the header comment; absent: none is named. */
+  hostModel?: HostModelId;
 }
 
 export function checkRepresentable(policy: FilterPolicy): void {
@@ -148,7 +151,11 @@ export function describeRange(r: FilterRange, i: number): string {
 }
 
 /** What the profile's kernel will answer, and the notes worth knowing, as comment lines. */
-export function verdictLines(policy: FilterPolicy, profileId: ProfileId = NEWEST_PROFILE): string[] {
+export function verdictLines(
+  policy: FilterPolicy,
+  profileId: ProfileId = NEWEST_PROFILE,
+  hostModel?: HostModelId,
+): string[] {
   const profile = getProfile(profileId);
   const v = validatePolicy(policy, profile);
   const lines = [
@@ -157,6 +164,13 @@ export function verdictLines(policy: FilterPolicy, profileId: ProfileId = NEWEST
       : `Expected on ${profile.label}: accepted (${v.accepted.length} active range${v.accepted.length === 1 ? '' : 's'}).`,
   ];
   for (const note of v.notes) lines.push(`Note: ${commentText(note)}`);
+  if (hostModel !== undefined) {
+    const host = getHostModel(hostModel);
+    lines.push(
+      `Simulated on host model ${host.id} (${commentText(host.label)}; ${PROVENANCE_WORD[host.provenance.kind]}). ` +
+        'The kernel checks the filter alike on every host; what KVM does with the MSRs it lets through differs.',
+    );
+  }
   return lines;
 }
 

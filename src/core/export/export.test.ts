@@ -236,6 +236,21 @@ describe('policyToC', () => {
   });
 });
 
+describe('the header names the host model the document was simulated on', () => {
+  const policy = PRESETS[0].scenario.filter ?? { flags: 0, ranges: [] };
+  it('in C and Rust, with how the model is known', () => {
+    const c = policyToC(policy, { hostModel: 'vmx' });
+    expect(c).toContain('Simulated on host model vmx (kvm_intel (VMX)');
+    expect(c).toContain('from source).');
+    expect(policyToRust(policy, { hostModel: 'pvm-amd' })).toMatch(
+      /\/\/ Simulated on host model pvm-amd \(.*; measured\)/,
+    );
+  });
+  it('names none when the document names none', () => {
+    expect(policyToC(policy)).not.toContain('Simulated on host model');
+  });
+});
+
 describe('policyToRust', () => {
   it("uses kvm-bindings' types and constants, statics for the bitmaps and a function per struct", () => {
     const t2 = PRESETS[1].scenario;

@@ -195,7 +195,7 @@ export function policyToRust(policy: FilterPolicy, opts: ExportOptions = {}): st
     '//',
     '// (set_msr_filter_unchecked passes the struct as is; the checked set_msr_filter cannot express every value.)',
     '//',
-    ...verdictLines(policy, opts.profile).map((l) => `// ${l}`),
+    ...verdictLines(policy, opts.profile, opts.hostModel).map((l) => `// ${l}`),
     '//',
     "// Bitmaps: bit i (least significant first) of a range's bitmap allows MSR base + i; 0 denies.",
     '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOST_MODEL, SimulatedVm, scenarioFromJson } from '../index';
+import { DEFAULT_HOST_MODEL, getHostModel, SimulatedVm, scenarioFromJson } from '../index';
 import { guest, hostRead, hostWrite, hostVm as vm } from '../test-support/host-vm';
 
 describe('host models', () => {
@@ -16,6 +16,16 @@ describe('host models', () => {
     const la57 = vm('pvm-intel', 'bare');
     guest(la57, 'write', 0x176, 1n << 56n);
     expect(hostRead(la57, 0x176).value).toBe(0xff00000000000000n);
+  });
+
+  it('the derived twins differ from their measured model only in the canonical width', () => {
+    expect(hostWrite(vm('pvm-intel-48'), 0xc0000082, 1n << 47n).result).toBe('error');
+    expect(hostWrite(vm('pvm-amd-la57'), 0xc0000082, 1n << 47n).result).toBe('ok');
+    // FEATURE_CONTROL stays the vendor's rule
+    expect(hostRead(vm('pvm-intel-48', 'bare'), 0x3a)).toMatchObject({ result: 'ok', value: 0n });
+    expect(hostRead(vm('pvm-amd-la57'), 0x3a).result).toBe('error');
+    expect(getHostModel('pvm-intel-48')).toMatchObject({ vendor: 'intel', virtAddrBits: 48 });
+    expect(getHostModel('pvm-intel-48').provenance.kind).toBe('derived');
   });
 
   it('FEATURE_CONTROL: an Intel host reads 0 and may write only 0; an AMD host fails every host access', () => {

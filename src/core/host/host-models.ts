@@ -6,7 +6,7 @@ import { VMX_SOURCE_CPUID, VMX_SOURCE_ENTRIES } from './vmx-source';
 /** The KVM backend module that serves /dev/kvm: kvm_intel (VMX), kvm_amd (SVM) or kvm_pvm (PVM). */
 export type KvmBackend = 'vmx' | 'svm' | 'pvm';
 export type CpuVendor = 'intel' | 'amd';
-export type HostModelId = 'pvm-amd' | 'pvm-intel' | 'svm' | 'vmx';
+export type HostModelId = 'pvm-amd' | 'pvm-intel' | 'svm' | 'vmx' | 'pvm-amd-la57' | 'pvm-intel-48';
 
 /**
  * A host as KVM's MSR emulation sees it. The catalogue (vcpu/catalogue.ts) states the rules common to every host;
@@ -28,8 +28,11 @@ export interface HostModel {
   hostFeatureControl: boolean;
   /** The backend validates IA32_PAT's memory types (kvm_pat_valid) and #GPs a bad value; PVM stores any value. */
   patChecked: boolean;
-  /** How we know: measured (where, on what) or read from the kernel source (not measured here). */
-  provenance: { kind: 'measured' | 'source'; text: string };
+  /**
+   * How we know: measured (where, on what), read from the kernel source, or derived from a measured model by a
+   * host fact the source names (neither is measured here).
+   */
+  provenance: { kind: 'measured' | 'source' | 'derived'; text: string };
   /** What a vCPU whose CPUID is set from the host's (linux64) gets on this host instead of the model's own. */
   hostCpuid?: HostCpuid;
   /** Index windows (inclusive) that this host's KVM routes to code refusing every index the catalogue lacks. */
@@ -51,7 +54,7 @@ export interface HostEntry extends Partial<Omit<MsrDefinition, 'index'>> {
   cause: string;
 }
 
-export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
+const MEASURED_AND_SOURCE = {
   'pvm-amd': {
     id: 'pvm-amd',
     label: 'PVM on AMD (kvm_pvm, 48-bit)',
@@ -93,7 +96,7 @@ export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
       kind: 'measured',
       text:
         "measured: kvm_amd on Debian 12's Linux 6.1 under QEMU TCG (-cpu EPYC,+svm), the full survey, read sweep " +
-        'and write probe (oracle/survey/svm-6.1), with the linux-6.0 profile; guest writes that the CPU runs ' +
+        'and write probe (oracle/survey/svm-6.1), with the linux-5.19 profile; guest writes that the CPU runs ' +
         "without KVM (checks.json passthrough) are QEMU's, not compared",
     },
     hostCpuid: SVM_61_CPUID,
@@ -119,7 +122,41 @@ export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
     hostCpuid: VMX_SOURCE_CPUID,
     entries: VMX_SOURCE_ENTRIES,
   },
+} as const satisfies Record<string, HostModel>;
+
+/**
+ * The other virtual-address width of a measured PVM host: the same rules with max_host_virt_addr_bits() of a host
+ * with (57) or without (48) LA57, which is what KVM's canonical checks read (x86.h is_noncanonical_address()).
+ * `msrfilter host` picks one of these on a PVM machine whose width differs from the measured one.
+ */
+function otherWidth(base: HostModel, id: HostModelId, label: string): HostModel {
+  const bits = base.virtAddrBits === 57 ? 48 : 57;
+  return {
+    ...base,
+    id,
+    label,
+    virtAddrBits: bits,
+    provenance: {
+      kind: 'derived',
+      text:
+        `derived, not measured: the measured ${base.id} model with the ${bits}-bit canonical checks of a host ` +
+        `${bits === 57 ? 'with' : 'without'} LA57 (max_host_virt_addr_bits() in arch/x86/kvm/x86.h)`,
+    },
+  };
+}
+
+export const HOST_MODELS: Readonly<Record<HostModelId, HostModel>> = {
+  ...MEASURED_AND_SOURCE,
+  'pvm-amd-la57': otherWidth(MEASURED_AND_SOURCE['pvm-amd'], 'pvm-amd-la57', 'PVM on AMD with LA57 (57-bit, derived)'),
+  'pvm-intel-48': otherWidth(
+    MEASURED_AND_SOURCE['pvm-intel'],
+    'pvm-intel-48',
+    'PVM on Intel without LA57 (48-bit, derived)',
+  ),
 };
+
+/** One word for how a host model is known, as the UI shows it beside its name. */
+export const PROVENANCE_WORD = { measured: 'measured', source: 'from source', derived: 'derived' } as const;
 
 export const HOST_MODEL_IDS = Object.keys(HOST_MODELS) as HostModelId[];
 

@@ -7,7 +7,7 @@ import type { HostCpuid, HostEntry } from './host-models';
  * (vcpu/catalogue.ts, calibrated on PVM 6.18). Each entry gives only the fields that differ, and its cause: `svm.c`
  * (the backend) or `6.1` (the kernel version: the common x86 code changed later), as far as the kernel source says.
  * The kernel-version rule that also changes the exit reason (INVAL before the 6.12 UNSUPPORTED split) is the
- * catalogue's FailCode `absent`, read through the profile (linux-6.0).
+ * catalogue's FailCode `absent`, read through the profile (linux-5.19).
  */
 
 const U64 = 0xffff_ffff_ffff_ffffn;

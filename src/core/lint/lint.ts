@@ -269,7 +269,7 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
         ),
       );
     }
-    if (profile.id === 'linux-6.0') {
+    if (profile.vmxMsrListsBypassFilter) {
       out.push(
         finding(
           'unfilterable-access',

@@ -1,4 +1,5 @@
 import { KVM_MSR_FILTER_MAX_BITMAP_SIZE, KVM_MSR_FILTER_MAX_RANGES } from '../constants';
+import { describeValue } from '../numbers';
 import type { KernelProfile, ProfileId } from './types';
 
 const merged = {
@@ -34,13 +35,15 @@ const ALLOWLIST_V4: KernelProfile = {
   unsupportedCode: '-ENOENT',
   absentIsUnsupported: false,
   immutableFeatureMsrs: false,
+  vmxMsrListsBypassFilter: false,
   errnoOverflow: 'E2BIG',
 };
 
 const LINUX_5_10: KernelProfile = {
   ...merged,
   id: 'linux-5.10',
-  label: 'Linux 5.10',
+  since: [5, 10],
+  label: 'Linux 5.10–5.11',
   origin: '1a155254ff93 "KVM: x86: Introduce MSR filtering", 043248b3280c, cc4cb017678a (v5.10)',
   summary:
     'KVM_X86_SET_MSR_FILTER with 16 ranges and a default action; first match wins; x2APIC exempt. The call clears ' +
@@ -53,12 +56,14 @@ const LINUX_5_10: KernelProfile = {
   unsupportedCode: 'KVM_MSR_RET_INVALID',
   absentIsUnsupported: false,
   immutableFeatureMsrs: false,
+  vmxMsrListsBypassFilter: false,
 };
 
 const LINUX_5_12: KernelProfile = {
   ...LINUX_5_10,
   id: 'linux-5.12',
-  label: 'Linux 5.12',
+  since: [5, 12],
+  label: 'Linux 5.12–5.18',
   origin: 'b318e8decf6b "KVM: x86: Protect userspace MSR filter with SRCU, and set atomically-ish" (v5.12)',
   summary:
     'The new filter is built whole and then swapped in: a failing call leaves the previous filter untouched. ' +
@@ -67,11 +72,15 @@ const LINUX_5_12: KernelProfile = {
   failedInstallLeaves: 'previous',
 };
 
-const LINUX_6_0: KernelProfile = {
+const LINUX_5_19: KernelProfile = {
   ...LINUX_5_12,
-  id: 'linux-6.0',
-  label: 'Linux 6.0',
-  origin: 'cf5029d5dd7c "KVM: x86: Protect the unused bits in MSR exiting flags" (v6.0, backported to stable)',
+  id: 'linux-5.19',
+  since: [5, 19],
+  label: 'Linux 5.19–6.3',
+  origin:
+    'cf5029d5dd7c "KVM: x86: Protect the unused bits in MSR exiting flags" (v5.19-rc8; backported to stable, e.g. ' +
+    '5.10.154). The VALID_MASK series of v6.2 (be83794210e7, db205f7e1edc, c1340fe3590e, 8aff460f2167) names the ' +
+    'masks with no change in behaviour; measured on Linux 6.1.192 (kvm_amd)',
   summary:
     'Unknown bits in kvm_msr_filter.flags and in the KVM_CAP_X86_USER_SPACE_MSR mask are refused with -EINVAL. ' +
     'Measured on Linux 6.1.192 (kvm_amd): the filter checks and exit reasons as here, and the host may still ' +
@@ -79,13 +88,32 @@ const LINUX_6_0: KernelProfile = {
   filterRules: ['filter-flags-valid', 'empty-default-deny'],
   rangeRules: ['skip-empty', 'flags-valid', 'flags-nonzero', 'bitmap-size'],
   checksExitMask: true,
+  vmxMsrListsBypassFilter: true,
+};
+
+const LINUX_6_4: KernelProfile = {
+  ...LINUX_5_19,
+  id: 'linux-6.4',
+  since: [6, 4],
+  label: 'Linux 6.4–6.11 (from the source)',
+  origin:
+    '0094f62c7eaa "KVM: x86: Disallow writes to immutable feature MSRs after KVM_RUN" (v6.4, kvm-x86-pmu-6.4); ' +
+    'from the kernel source, not measured here',
+  summary:
+    'As 5.19, and once the vCPU has run KVM_SET_MSRS may write the feature MSRs (PLATFORM_INFO, ' +
+    'ARCH_CAPABILITIES, PERF_CAPABILITIES…) only with the value they hold.',
+  immutableFeatureMsrs: true,
 };
 
 const LINUX_6_12: KernelProfile = {
-  ...LINUX_6_0,
+  ...LINUX_6_4,
   id: 'linux-6.12',
+  since: [6, 12],
   label: 'Linux 6.12+ (newest)',
-  origin: 'KVM_MSR_RET_UNSUPPORTED split (v6.12); measured against a real 6.18 kernel',
+  origin:
+    'KVM_MSR_RET_INVALID renamed KVM_MSR_RET_UNSUPPORTED and returned for MSRs the vCPU model lacks ' +
+    '("KVM: x86: Rename KVM_MSR_RET_INVALID to KVM_MSR_RET_UNSUPPORTED" and its series; also in stable trees, ' +
+    'e.g. 6.6.130); measured against a real 6.18.44 kernel',
   summary:
     'What a current kernel does: KVM_MSR_RET_INVALID is renamed UNSUPPORTED and MSRs that the vCPU model lacks ' +
     'report UNSUPPORTED (an UNKNOWN exit) rather than a plain #GP (an INVAL exit).',
@@ -93,13 +121,15 @@ const LINUX_6_12: KernelProfile = {
   absentIsUnsupported: true,
   // measured on 6.18: a host write of 0 to MSR_PLATFORM_INFO succeeds before the first guest access, fails after
   immutableFeatureMsrs: true,
+  vmxMsrListsBypassFilter: false,
 };
 
 export const PROFILES: Readonly<Record<ProfileId, KernelProfile>> = {
   'allowlist-v4': ALLOWLIST_V4,
   'linux-5.10': LINUX_5_10,
   'linux-5.12': LINUX_5_12,
-  'linux-6.0': LINUX_6_0,
+  'linux-5.19': LINUX_5_19,
+  'linux-6.4': LINUX_6_4,
   'linux-6.12': LINUX_6_12,
 };
 
@@ -108,6 +138,32 @@ export const NEWEST_PROFILE: ProfileId = 'linux-6.12';
 
 export function isProfileId(v: unknown): v is ProfileId {
   return typeof v === 'string' && Object.hasOwn(PROFILES, v);
+}
+
+/**
+ * The profile a user's name means: a profile id, or `linux-X.Y` for any release from 5.10 on, which names the
+ * profile of the newest change at or before it (`linux-6.1` is `linux-5.19`; so is `linux-6.0`, that profile's old id,
+ * too). Stable backports are not seen: 5.10.154 has the 5.19 flag checks, `linux-5.10` does not. Null: no such
+ * profile (or a release before the MSR filter).
+ */
+export function resolveProfileId(v: unknown): ProfileId | null {
+  if (isProfileId(v)) return v;
+  if (typeof v !== 'string') return null;
+  const m = /^linux-(\d{1,2})\.(\d{1,3})$/.exec(v);
+  if (!m) return null;
+  const version = Number(m[1]) * 1000 + Number(m[2]);
+  let best: KernelProfile | null = null;
+  for (const p of Object.values(PROFILES)) {
+    if (!p.since) continue;
+    const since = p.since[0] * 1000 + p.since[1];
+    if (since <= version && (!best?.since || since > best.since[0] * 1000 + best.since[1])) best = p;
+  }
+  return best?.id ?? null;
+}
+
+/** The one line a reader gives for a profile name it cannot resolve. */
+export function unknownProfileMessage(v: unknown): string {
+  return `unknown profile ${describeValue(v)} (known: ${PROFILE_IDS.join(', ')}, or linux-X.Y for a release from 5.10 on)`;
 }
 
 export function getProfile(id: ProfileId): KernelProfile {

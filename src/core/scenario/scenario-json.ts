@@ -3,7 +3,7 @@ import { HOST_MODEL_IDS, type HostModelId, isHostModelId } from '../host/host-mo
 import { describeValue, hex32, hex64, parseMsrIndex, parseU64 } from '../numbers';
 import { exitMaskToNames, parseExitMask } from '../policy/flags';
 import { expectObject, optionalString, POLICY_FORMAT, policyFromJson, policyToJson } from '../policy/policy-json';
-import { isProfileId, NEWEST_PROFILE, PROFILE_IDS } from '../profiles/profiles';
+import { NEWEST_PROFILE, resolveProfileId, unknownProfileMessage } from '../profiles/profiles';
 import { isVcpuModelId, VCPU_MODEL_IDS } from '../vcpu/models';
 import { expectationToJson, parseExpectation } from './expect';
 import type { Scenario, Step, VmmReply } from './types';
@@ -102,10 +102,8 @@ export function scenarioFromJson(v: unknown, options: ScenarioReadOptions = {}):
       `this is an ${POLICY_FORMAT} policy (it has "ranges" or "flags" and no "steps"), not an ${SCENARIO_FORMAT} scenario; put it under "filter"`,
     );
   }
-  const profile = obj.profile ?? NEWEST_PROFILE;
-  if (!isProfileId(profile)) {
-    throw new InputError('profile', `unknown profile ${describeValue(profile)} (known: ${PROFILE_IDS.join(', ')})`);
-  }
+  const profile = resolveProfileId(obj.profile ?? NEWEST_PROFILE);
+  if (!profile) throw new InputError('profile', unknownProfileMessage(obj.profile));
   const vcpu = obj.vcpu ?? 'bare';
   if (!isVcpuModelId(vcpu)) {
     throw new InputError('vcpu', `unknown vCPU model ${describeValue(vcpu)} (known: ${VCPU_MODEL_IDS.join(', ')})`);

@@ -43,13 +43,15 @@ export const V1_PROFILES: readonly ProfileId[] = [
   'allowlist-v4',
   'linux-5.10',
   'linux-5.12',
-  'linux-6.0',
+  // links made before the profile was renamed (it was linux-6.0) keep this index
+  'linux-5.19',
   'linux-6.12',
+  'linux-6.4',
 ];
 /** Append-only: the index is what links store. */
 export const V1_VCPUS: readonly VcpuModelId[] = ['bare', 'linux64'];
 /** Append-only: the index is what v3 links store. */
-export const V3_HOSTS: readonly HostModelId[] = ['pvm-amd', 'pvm-intel', 'svm', 'vmx'];
+export const V3_HOSTS: readonly HostModelId[] = ['pvm-amd', 'pvm-intel', 'svm', 'vmx', 'pvm-amd-la57', 'pvm-intel-48'];
 const V1_EXPECTATIONS: readonly Expectation[] = [null, 'allow', 'eperm', 'gp'];
 
 const DOC_NAME = 1;

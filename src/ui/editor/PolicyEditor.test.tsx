@@ -53,7 +53,7 @@ describe('PolicyEditor', () => {
     act(() => {
       perform(store, 'settings.profile', { profile: 'linux-5.10' });
     });
-    expect(await screen.findByText(/Linux 5.10 accepts this policy/)).toBeInTheDocument();
+    expect(await screen.findByText(/Linux 5.10–5.11 accepts this policy/)).toBeInTheDocument();
   });
 
   it('removes, duplicates and reorders ranges', async () => {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { HOST_MODEL_IDS, HOST_MODELS, type HostModelId } from '../../core/index';
+import { HOST_MODEL_IDS, HOST_MODELS, type HostModelId, PROVENANCE_WORD } from '../../core/index';
 import { usePerform } from '../actions/hooks';
 import { accessTitle } from '../console/describe';
 import { outcomeOf } from '../console/outcome';
@@ -57,15 +57,13 @@ export function HostCompare({ hostA, hostB }: { hostA: HostModelId; hostB: HostM
             <div className="compare-side">
               <dt>A</dt>
               <dd>
-                {result.a.label}{' '}
-                <span className="muted">({result.a.provenance.kind === 'measured' ? 'measured' : 'from source'})</span>
+                {result.a.label} <span className="muted">({PROVENANCE_WORD[result.a.provenance.kind]})</span>
               </dd>
             </div>
             <div className="compare-side">
               <dt>B</dt>
               <dd>
-                {result.b.label}{' '}
-                <span className="muted">({result.b.provenance.kind === 'measured' ? 'measured' : 'from source'})</span>
+                {result.b.label} <span className="muted">({PROVENANCE_WORD[result.b.provenance.kind]})</span>
               </dd>
             </div>
           </dl>

@@ -186,7 +186,7 @@ const SVM = {
   kernel: 'Linux 6.1.0-57-amd64 (Debian 12)',
   hostModel: 'svm',
   hostWhy: "kvm_amd in Debian 12's kernel, booted under QEMU TCG",
-  profile: 'linux-6.0',
+  profile: 'linux-5.19',
   available: true,
 };
 const status = (...backends: object[]) => json({ ...NATIVE, backends });
@@ -207,10 +207,10 @@ describe('KvmComparePanel: the choice of kernel', () => {
 
     await user.click(svm);
     expect(svm).toBeChecked();
-    expect(simulate).toHaveBeenLastCalledWith(expect.objectContaining({ hostModel: 'svm', profile: 'linux-6.0' }));
+    expect(simulate).toHaveBeenLastCalledWith(expect.objectContaining({ hostModel: 'svm', profile: 'linux-5.19' }));
     expect(screen.getByText(/Kernel: Linux 6\.1\.0-57-amd64/)).toHaveTextContent(
       "The simulator answers for its host model, kvm_amd (SVM), Linux 6.1 (kvm_amd in Debian 12's kernel, booted " +
-        "under QEMU TCG), with the kernel profile Linux 6.0 (linux-6.0), not the document's PVM on AMD (kvm_pvm, " +
+        "under QEMU TCG), with the kernel profile Linux 5.19–6.3 (linux-5.19), not the document's PVM on AMD (kvm_pvm, " +
         '48-bit) or its profile Linux 6.12+ (newest).',
     );
     expect(screen.getByText(/booted under QEMU by the local server/)).toBeInTheDocument();
@@ -218,8 +218,8 @@ describe('KvmComparePanel: the choice of kernel', () => {
     expect(await screen.findByText('4 of 4 steps agree')).toBeInTheDocument();
     const [url, init] = f.mock.calls[1];
     expect(url).toBe('/api/kvm/run?backend=svm-6.1');
-    // the kernel gets the scenario as it is compared: on svm, with the linux-6.0 profile
-    expect(JSON.parse(String(init?.body))).toMatchObject({ hostModel: 'svm', profile: 'linux-6.0' });
+    // the kernel gets the scenario as it is compared: on svm, with the linux-5.19 profile
+    expect(JSON.parse(String(init?.body))).toMatchObject({ hostModel: 'svm', profile: 'linux-5.19' });
 
     // another kernel: the results are not its own
     await user.click(native);

@@ -96,7 +96,7 @@ export function VmSettings() {
         value={hostId}
         choices={HOST_MODEL_IDS.map((id) => [id, HOST_MODELS[id].label])}
         onChange={(hostModel) => run('settings.host', { hostModel })}
-        hint={`${host.provenance.kind === 'measured' ? '' : 'Not measured on a real kernel of this kind: '}${host.provenance.text}`}
+        hint={`${host.provenance.kind !== 'source' ? '' : 'Not measured on a real kernel of this kind: '}${host.provenance.text}`}
         hintClass={`host-provenance host-${host.provenance.kind}`}
       />
       <fieldset>

@@ -55,7 +55,12 @@ export type ExportOutput = { ok: true; text: string } | { ok: false; message: st
 
 /** The document in one export format. Never throws: a policy the format cannot hold gives the reason. */
 export function exportDocument(doc: PlaygroundDocument, format: ExportFormat, base: string): ExportOutput {
-  const options = { exits: doc.exits, name: doc.policy.name ?? doc.name, profile: doc.profile };
+  const options = {
+    exits: doc.exits,
+    name: doc.policy.name ?? doc.name,
+    profile: doc.profile,
+    hostModel: doc.hostModel,
+  };
   try {
     switch (format) {
       case 'c':

@@ -131,15 +131,15 @@ describe('start-up', () => {
 
   it('corrupt storage never crashes: a console warning, a note, the default document, the copy set aside', async () => {
     const env = fakeEnv(BASE);
-    env.storage.setItem(DOCUMENT_KEY, '{"version":1,"document":{"profile":"linux-9.99"}}');
+    env.storage.setItem(DOCUMENT_KEY, '{"version":1,"document":{"profile":"linux-4.4"}}');
     const { store, startup, conn } = await boot(env);
     expect(startup.source).toBe('default');
     expect(fp(getDocument(store))).toBe(fp(preset('qemu-default')));
-    expect(env.warnings.join('\n')).toMatch(/could not be read: profile: unknown profile "linux-9.99"/);
+    expect(env.warnings.join('\n')).toMatch(/could not be read: profile: unknown profile "linux-4.4"/);
     const [notice] = store.getState().notices;
     expect(notice).toMatchObject({ id: 'storage', tone: 'info', title: 'Your saved work could not be restored.' });
     expect(notice.text).toContain(UNREADABLE_KEY);
-    expect(env.storage.getItem(UNREADABLE_KEY)).toBe('{"version":1,"document":{"profile":"linux-9.99"}}');
+    expect(env.storage.getItem(UNREADABLE_KEY)).toBe('{"version":1,"document":{"profile":"linux-4.4"}}');
     conn.dispose();
   });
 
