@@ -133,6 +133,21 @@ test.describe('on a phone (390x844, touch)', () => {
     await expect(page.getByRole('button', { name: 'Hide the console pane' })).toBeHidden();
   });
 
+  test('the header tools are one row that scrolls sideways, so the grid starts in the top half of the screen', async ({
+    page,
+  }) => {
+    await openFirstVisit(page);
+    const tools = page.getByRole('navigation', { name: 'Tools' });
+    const tops = await tools.getByRole('button').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    expect(new Set(tops).size).toBe(1);
+    // the last tool is reached by scrolling the row, not the page
+    const theme = tools.getByRole('button').last();
+    await theme.scrollIntoViewIfNeeded();
+    await expect(theme).toBeInViewport();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect((await page.getByRole('region', { name: 'Bitmap grid' }).boundingBox())?.y ?? 999).toBeLessThan(422);
+  });
+
   test('no scroll trap: a vertical swipe on the grid scrolls the page, not the grid, and paints nothing', async ({
     page,
   }) => {

@@ -845,6 +845,21 @@ export function BitmapGrid(props: BitmapGridProps) {
             +
           </button>
         </fieldset>
+        <label className="msr-grid-group">
+          Columns{' '}
+          <select
+            value={colsWanted}
+            onChange={(e) => setColsWanted(Number(e.target.value))}
+            aria-label="Columns per row"
+          >
+            <option value={0}>fit ({layout.cols})</option>
+            {COLUMN_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
         <form className="msr-grid-group msr-grid-jump" onSubmit={onJump} noValidate>
           <label htmlFor={`${id}-jump`}>Jump to MSR</label>
           <input
@@ -866,21 +881,6 @@ export function BitmapGrid(props: BitmapGridProps) {
             {jumpError}
           </span>
         </form>
-        <label className="msr-grid-group">
-          Columns{' '}
-          <select
-            value={colsWanted}
-            onChange={(e) => setColsWanted(Number(e.target.value))}
-            aria-label="Columns per row"
-          >
-            <option value={0}>fit ({layout.cols})</option>
-            {COLUMN_CHOICES.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
         <fieldset className="msr-grid-group msr-grid-mode">
           <legend className="msr-grid-sr">A drag (touch: a long press, then drag)</legend>
           {(['paint', 'select'] as const).map((m) => (
