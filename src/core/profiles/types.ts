@@ -57,7 +57,8 @@ export interface KernelProfile {
   /**
    * MSRs in a nested guest's VMX VM-entry/VM-exit MSR load/store lists do not meet the filter (ac8d6cad3c7b
    * "KVM: x86: Only do MSR filtering when access MSR by rdmsr/wrmsr"; nested_vmx_load_msr() calls kvm_set_msr()),
-   * until KVM honoured the filter there again (measured absent on 6.18; the releases of both ends not checked).
+   * from v5.18, until 653ea4489e69 "KVM: nVMX: Honor userspace MSR filter lists for nested VM-Enter/VM-Exit"
+   * (v6.12) made them honour it again. 5.18 itself falls in the linux-5.12 profile, which does not model it.
    */
   vmxMsrListsBypassFilter: boolean;
   errnoOverflow: Errno;
