@@ -16,7 +16,7 @@ import {
   resultsToJsonLines,
   runScenario,
   ShareLinkError,
-  scenarioFromJson,
+  scenarioFromText,
   unknownProfileMessage,
   validatePolicy,
 } from '../core/index';
@@ -171,7 +171,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'run': {
       const text = readInput(io, rest[0], 'scenario');
       const resolveNative = nativeResolver(io);
-      const scenario = scenarioFromJson(parseJsonText(text, rest[0]), { nativeHost: resolveNative });
+      const scenario = scenarioFromText(text, rest[0], { nativeHost: resolveNative });
       const hostFlag = flags.get('host');
       if (hostFlag !== undefined) {
         if (hostFlag === 'native') scenario.hostModel = resolveNative();

@@ -1,4 +1,4 @@
-import { type CheckedStep, caseFailed, cellLabel, type SuiteCase } from './test-suite';
+import { type CheckedStep, caseFailed, cellLabel, type SuiteCase, stepLabel } from './test-suite';
 
 export const REPORTERS = ['default', 'tap', 'junit'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
@@ -7,7 +7,7 @@ export const isReporter = (s: string): s is ReporterName => (REPORTERS as readon
 const show = (v: string | null) => (v === null ? 'null' : v);
 
 export function mismatchText(s: CheckedStep): string[] {
-  return s.mismatches.map((m) => `${s.label}: ${m.field}: expected ${show(m.expected)}, got ${show(m.got)}`);
+  return s.mismatches.map((m) => `${stepLabel(s)}: ${m.field}: expected ${show(m.expected)}, got ${show(m.got)}`);
 }
 
 interface Totals {
@@ -77,7 +77,7 @@ export function tapReport(cases: readonly SuiteCase[]): string {
         for (const m of s.mismatches) {
           out.push(
             `    - step: ${s.step}`,
-            `      at: ${yamlString(s.label)}`,
+            `      at: ${yamlString(stepLabel(s))}`,
             `      field: ${m.field}`,
             `      expected: ${yamlString(show(m.expected))}`,
             `      got: ${yamlString(show(m.got))}`,
@@ -121,7 +121,7 @@ export function junitReport(cases: readonly SuiteCase[]): string {
     const failures = c.steps.filter((s) => s.mismatches.length > 0).length;
     out.push(`  <testsuite name="${name}" tests="${c.steps.length}" failures="${failures}" errors="0">`);
     for (const s of c.steps) {
-      const open = `    <testcase classname="${name}" name="${xml(s.label)}"`;
+      const open = `    <testcase classname="${name}" name="${xml(stepLabel(s))}"`;
       if (!s.mismatches.length) {
         out.push(`${open}/>`);
         continue;

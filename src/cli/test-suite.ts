@@ -1,11 +1,13 @@
 import {
   checkExpectation,
   type ExpectationMismatch,
+  expectsNothing,
   hex32,
   InputError,
-  parseJsonText,
   runScenario,
   type Scenario,
+  type Step,
+  scenarioJsonFromText,
   shareDocumentFromJson,
 } from '../core/index';
 
@@ -18,9 +20,15 @@ export interface MatrixCell {
 /** One step that carried `expect`, and what it missed (empty: met). */
 export interface CheckedStep {
   step: number;
-  label: string;
+  op: Step['op'];
+  /** The MSR of an access step. */
+  index?: number;
   mismatches: ExpectationMismatch[];
 }
+
+/** How reports name a step: `steps[3] rdmsr 0x00000010`. */
+export const stepLabel = (s: CheckedStep) =>
+  s.index === undefined ? `steps[${s.step}] ${s.op}` : `steps[${s.step}] ${s.op} ${hex32(s.index)}`;
 
 export type SuiteCase =
   | { kind: 'checked'; file: string; cell: MatrixCell; steps: CheckedStep[] }
@@ -95,15 +103,17 @@ export function testScenarioFromJson(json: unknown): Scenario {
 /** Runs one test file's scenario (already read) under one cell of the matrix and checks every step's `expect`. */
 export function checkFile(file: string, text: string, cell: MatrixCell): SuiteCase {
   try {
-    const scenario = testScenarioFromJson(withOverrides(parseJsonText(text, ''), cell));
+    const scenario = testScenarioFromJson(withOverrides(scenarioJsonFromText(text, ''), cell));
     const run = runScenario(scenario, false);
     const steps: CheckedStep[] = [];
     for (const r of run.steps) {
       const expect = scenario.steps[r.step].expect;
       // `"expect": null` (a saved access with no expected verdict) or `{}` expects nothing: not a check.
-      if (!expect || Object.keys(expect).length === 0) continue;
-      const label = 'index' in r ? `steps[${r.step}] ${r.op} ${hex32(r.index)}` : `steps[${r.step}] ${r.op}`;
-      steps.push({ step: r.step, label, mismatches: checkExpectation(r, expect) });
+      if (!expect || expectsNothing(expect)) continue;
+      const mismatches = checkExpectation(r, expect);
+      steps.push(
+        'index' in r ? { step: r.step, op: r.op, index: r.index, mismatches } : { step: r.step, op: r.op, mismatches },
+      );
     }
     return { kind: 'checked', file, cell, steps };
   } catch (e) {

@@ -27,6 +27,7 @@ export * from './scenario/expect';
 export * from './scenario/results-jsonl';
 export * from './scenario/run-scenario';
 export * from './scenario/scenario-json';
+export * from './scenario/scenario-text';
 export * from './scenario/types';
 export * from './share/index';
 export * from './trace';

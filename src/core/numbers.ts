@@ -25,12 +25,11 @@ export function parseBigNumber(v: unknown, place: string): bigint {
   }
   if (typeof v === 'string') {
     const s = v.trim();
-    if (DECIMAL.test(s) || HEX.test(s)) {
+    const hex = HEX.test(s);
+    if (hex || DECIMAL.test(s)) {
       // Leading zeros are harmless ("0x" + 17 digits, zero-padded decimals); the cap on significant digits only
       // keeps absurdly long strings from becoming huge bigints.
-      const hex = HEX.test(s);
-      const digits = (hex ? s.slice(2) : s).replace(/^0+(?=.)/, '');
-      if (digits.length <= 40) return BigInt(hex ? `0x${digits}` : digits);
+      if (s.length <= 42 || (hex ? s.slice(2) : s).replace(/^0+(?=.)/, '').length <= 40) return BigInt(s);
       throw new InputError(place, `${describeJson(v)} is far too large`);
     }
     throw new InputError(place, `${describeJson(v)} is not a number (use decimal or 0x-hex)`);

@@ -13,6 +13,7 @@ export {
   POLICY_FORMAT,
   SCENARIO_FORMAT,
   scenarioFromJson,
+  scenarioFromText,
   scenarioToJson,
 } from './scenario/scenario-json';
 export type { Scenario, Step, VmConfig, VmmReply } from './scenario/types';

@@ -1,6 +1,6 @@
 import { type Errno, EXIT_REASONS, type ExitReason } from '../constants';
 import { InputError, placeOf } from '../errors';
-import { describeValue, hex64, parseU64 } from '../numbers';
+import { describeValue, hex64, parseU64, U64_MASK } from '../numbers';
 import { expectObject } from '../policy/policy-json';
 import { isControlResult, type StepResult } from './run-scenario';
 
@@ -86,27 +86,35 @@ export interface ExpectationMismatch {
   got: string | null;
 }
 
-/** What a step's result has for each expectable field, in the result lines' spelling. */
-export function observedFields(r: StepResult): Partial<Record<ExpectField, string | null>> {
-  if (isControlResult(r)) return { errno: r.errno };
-  return {
-    decision: r.decision,
-    exit: r.exit ? r.exit.reason : null,
-    result: r.result,
-    value: r.value === null ? null : hex64(r.value),
-  };
-}
+/** Whether `e` expects no field at all (`"expect": null` or `{}`): not a check. */
+export const expectsNothing = (e: StepExpectation) => EXPECT_FIELDS.every((f) => e[f] === undefined);
 
-/** The expectations `r` does not meet (empty: all met). */
+const spelled = (v: bigint | string | null): string | null => (typeof v === 'bigint' ? hex64(v) : v);
+
+/** The expectations `r` does not meet (empty: all met). Compared as values; spelled out only when missed. */
 export function checkExpectation(r: StepResult, e: StepExpectation): ExpectationMismatch[] {
-  const want = expectationToJson(e) as Partial<Record<ExpectField, string | null>>;
-  const got = observedFields(r);
   const out: ExpectationMismatch[] = [];
-  for (const field of EXPECT_FIELDS) {
-    if (!(field in want)) continue;
-    const g = got[field] ?? null;
-    if (want[field] !== g) out.push({ field, expected: want[field] ?? null, got: g });
+  const miss = (field: ExpectField, expected: bigint | string | null, got: bigint | string | null) => {
+    if (expected !== got) out.push({ field, expected: spelled(expected), got: spelled(got) });
+  };
+  if (isControlResult(r)) {
+    // An access field expected of a set-filter/set-exits step is never met (its result has none of them).
+    for (const field of ACCESS_FIELDS) {
+      const want = e[field];
+      if (want !== undefined) miss(field, want, null);
+    }
+    if (e.errno !== undefined) miss('errno', e.errno, r.errno);
+    return out;
   }
+  if (e.decision !== undefined) miss('decision', e.decision, r.decision);
+  if (e.exit !== undefined) miss('exit', e.exit, r.exit ? r.exit.reason : null);
+  if (e.result !== undefined) miss('result', e.result, r.result);
+  // Compared as their 64-bit values, as the spelled-out forms would compare.
+  if (e.value !== undefined && e.value !== r.value) {
+    const mask = (v: bigint | null) => (v === null ? null : v & U64_MASK);
+    miss('value', mask(e.value), mask(r.value));
+  }
+  if (e.errno !== undefined) miss('errno', e.errno, null);
   return out;
 }
 

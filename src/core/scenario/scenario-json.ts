@@ -6,6 +6,7 @@ import { expectObject, optionalString, POLICY_FORMAT, policyFromJson, policyToJs
 import { NEWEST_PROFILE, resolveProfileId, unknownProfileMessage } from '../profiles/profiles';
 import { isVcpuModelId, VCPU_MODEL_IDS } from '../vcpu/models';
 import { expectationToJson, parseExpectation } from './expect';
+import { isDecodedSteps, scenarioJsonFromText } from './scenario-text';
 import type { Scenario, Step, VmmReply } from './types';
 
 export const SCENARIO_FORMAT = 'msr-scenario/1';
@@ -33,11 +34,21 @@ function parseFilterOrNull(v: unknown, place: string) {
   return v === null || v === undefined ? null : policyFromJson(v, place);
 }
 
-function parseStep(v: unknown, place: string): Step {
-  const step = parseStepOp(v, place);
-  const expect = (v as Record<string, unknown>).expect;
-  if (expect !== undefined) step.expect = parseExpectation(expect, placeOf(place, 'expect'), step.op);
-  return step;
+/**
+ * Reads `steps[i]`. Its fields are read with places relative to the step (no string built per field of a million
+ * steps); an error gets the step's own place in front.
+ */
+function parseStep(v: unknown, i: number): Step {
+  try {
+    const step = parseStepOp(v, '');
+    const expect = (v as Record<string, unknown>).expect;
+    if (expect !== undefined) step.expect = parseExpectation(expect, 'expect', step.op);
+    return step;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const place = e.place === '' ? `steps[${i}]` : `steps[${i}]${e.place.startsWith('[') ? '' : '.'}${e.place}`;
+    throw new InputError(place, e.reason);
+  }
 }
 
 function parseStepOp(v: unknown, place: string): Step {
@@ -131,12 +142,21 @@ export function scenarioFromJson(v: unknown, options: ScenarioReadOptions = {}):
   const stepsRaw = obj.steps ?? [];
   if (!Array.isArray(stepsRaw)) throw new InputError('steps', `expected an array, got ${describeValue(stepsRaw)}`);
   if (stepsRaw.length > MAX_STEPS) throw new InputError('steps', `${stepsRaw.length} steps; at most ${MAX_STEPS}`);
-  const steps = stepsRaw.map((s, i) => parseStep(s, `steps[${i}]`));
+  const steps = isDecodedSteps(stepsRaw) ? stepsRaw : stepsRaw.map(parseStep);
   const name = optionalString(obj, 'name', '');
   const scenario: Scenario = { profile, vcpu, exits, ignoreMsrs, vmm, filter, steps };
   if (name !== undefined) scenario.name = name;
   if (hostModel !== undefined) scenario.hostModel = hostModel;
   return scenario;
+}
+
+/**
+ * Reads an `msr-scenario/1` file's text (`what` names it in a JSON syntax error). The same as
+ * `scenarioFromJson(parseJsonText(text, what))`, faster on large files: their access steps are read straight from the
+ * text.
+ */
+export function scenarioFromText(text: string, what: string, options: ScenarioReadOptions = {}): Scenario {
+  return scenarioFromJson(scenarioJsonFromText(text, what), options);
 }
 
 function replyToJson(r: VmmReply): Record<string, unknown> {
