@@ -36,7 +36,7 @@ export function LearnSection() {
     return replayAccesses(getProfile(profile), policy, parsed.accesses, { filterExit: filterExitEnabled(exits) });
   }, [parsed, policy, profile, exits]);
   const learned = useMemo(
-    () => (parsed && parsed.accesses.length ? learnPolicy(getProfile(profile), parsed.accesses) : null),
+    () => (parsed?.accesses.length ? learnPolicy(getProfile(profile), parsed.accesses) : null),
     [parsed, profile],
   );
   const denied = replay ? replay.replayed.filter((r) => r.verdict !== 'allowed') : [];
