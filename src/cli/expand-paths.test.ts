@@ -11,7 +11,10 @@ describe("expandPath: msrfilter test's FILE|DIR|GLOB arguments", () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'msrfilter-expand-'));
     mkdirSync(join(dir, 'suite/deep'), { recursive: true });
-    for (const f of ['suite/b.json', 'suite/a.json', 'suite/deep/c.json', 'suite/readme.txt', 'top.json']) {
+    mkdirSync(join(dir, 'suite/node_modules/pkg'), { recursive: true });
+    mkdirSync(join(dir, 'suite/.cache'), { recursive: true });
+    const files = ['suite/b.json', 'suite/a.json', 'suite/deep/c.json', 'suite/readme.txt', 'top.json'];
+    for (const f of [...files, 'suite/node_modules/pkg/package.json', 'suite/.cache/d.json']) {
       writeFileSync(join(dir, f), '{}');
     }
     process.chdir(dir);
@@ -36,6 +39,13 @@ describe("expandPath: msrfilter test's FILE|DIR|GLOB arguments", () => {
     expect(expandPath('suite/*.json')).toEqual(['suite/a.json', 'suite/b.json']);
     expect(expandPath('**/c.json')).toEqual(['suite/deep/c.json']);
     expect(expandPath('{top,suite/a}.json')).toEqual(['suite/a.json', 'top.json']);
+  });
+
+  it('directories and globs skip node_modules (unless the glob names it) and hidden directories', () => {
+    expect(expandPath('suite')).not.toContain('suite/node_modules/pkg/package.json');
+    expect(expandPath('suite/**/*.json')).toEqual(['suite/a.json', 'suite/b.json', 'suite/deep/c.json']);
+    expect(expandPath('suite/node_modules/**/*.json')).toEqual(['suite/node_modules/pkg/package.json']);
+    expect(expandPath('suite/.cache/d.json')).toEqual(['suite/.cache/d.json']);
   });
 
   it('nothing that exists or matches is an empty list (the command reports it)', () => {

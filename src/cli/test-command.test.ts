@@ -223,6 +223,11 @@ describe('msrfilter test: malformed input exits 2 and names the place', () => {
       JSON.stringify({ flags: 0, ranges: [] }),
       /^msrfilter: bad\.json: \(scenario\): this is an msr-filter\/1 policy/,
     ],
+    [
+      'a JSON file that is no scenario (a package.json)',
+      JSON.stringify({ name: 'suite', version: '1.0.0', scripts: {} }),
+      /^msrfilter: bad\.json: \(scenario\): not an msr-scenario\/1 scenario: no "format" and none of "steps", /,
+    ],
   ])('%s', async (_what, text, message) => {
     const r = await cli(['test', 'bad.json'], { 'bad.json': text });
     expect(r.code).toBe(2);

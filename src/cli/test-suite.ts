@@ -1,10 +1,13 @@
 import {
   checkExpectation,
+  documentKind,
   type ExpectationMismatch,
   expectsNothing,
   hex32,
   InputError,
   runScenario,
+  SCENARIO_FORMAT,
+  SCENARIO_KEYS,
   type Scenario,
   type Step,
   scenarioJsonFromText,
@@ -74,6 +77,15 @@ function withOverrides(json: unknown, cell: MatrixCell): unknown {
  * one per step (a decision or null): each becomes that step's `expect.decision`.
  */
 export function testScenarioFromJson(json: unknown): Scenario {
+  // A JSON file with neither a format nor any scenario key (a package.json beside the suite) is not a test that
+  // passes with nothing to check.
+  const isObject = typeof json === 'object' && json !== null && !Array.isArray(json);
+  if (isObject && documentKind(json) === null && (json as Record<string, unknown>).format === undefined) {
+    throw new InputError(
+      '(scenario)',
+      `not an ${SCENARIO_FORMAT} scenario: no "format" and none of ${SCENARIO_KEYS.map((k) => `"${k}"`).join(', ')}`,
+    );
+  }
   const { scenario, expectations } = shareDocumentFromJson(json);
   if (!expectations) return scenario;
   if (expectations.length > scenario.steps.length) {

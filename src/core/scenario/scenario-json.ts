@@ -79,7 +79,8 @@ function parseStepOp(v: unknown, place: string): Step {
   }
 }
 
-const SCENARIO_KEYS = ['steps', 'filter', 'profile', 'vcpu', 'hostModel', 'exits', 'vmm', 'ignoreMsrs'];
+/** The keys that make an object without `format` a scenario. */
+export const SCENARIO_KEYS = ['steps', 'filter', 'profile', 'vcpu', 'hostModel', 'exits', 'vmm', 'ignoreMsrs'];
 
 /**
  * Which kind of document a parsed JSON value is: by its `format`, or (both formats let it be left out) by its keys:
