@@ -82,18 +82,31 @@ export function runStep(vm: SimulatedVm, step: Step, i: number, withTrace = true
   }
 }
 
-/** Runs a whole scenario on a fresh simulated VM: the exit mask, the filter, then every step in order. */
-export function runScenario(s: Scenario, withTrace = true): ScenarioRun {
+/**
+ * Runs a whole scenario on a fresh simulated VM: the exit mask, the filter, then every step in order, each result
+ * handed to `onStep` as it comes (nothing kept: a million-step check holds one result at a time).
+ */
+export function runScenarioSteps(
+  s: Scenario,
+  withTrace: boolean,
+  onStep: (r: StepResult) => void,
+): Omit<ScenarioRun, 'steps'> {
   const vm = new SimulatedVm(s);
   const exits = s.exits === null ? null : vm.setExits(s.exits);
   const filter = s.filter === null ? null : vm.setFilter(s.filter);
-  const steps = s.steps.map((step, i) => runStep(vm, step, i, withTrace));
+  for (let i = 0; i < s.steps.length; i++) onStep(runStep(vm, s.steps[i], i, withTrace));
   return {
     setup: {
       exits: exits && { errno: exits.errno, message: exits.message },
       filter: filter && { errno: filter.errno, message: filter.message },
     },
-    steps,
     vm,
   };
+}
+
+/** Runs a whole scenario on a fresh simulated VM and keeps every step's result. */
+export function runScenario(s: Scenario, withTrace = true): ScenarioRun {
+  const steps: StepResult[] = [];
+  const run = runScenarioSteps(s, withTrace, (r) => steps.push(r));
+  return { ...run, steps };
 }
