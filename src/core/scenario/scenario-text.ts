@@ -3,7 +3,7 @@ import { parseJsonText } from '../policy/policy-json';
 import type { StepExpectation } from './expect';
 import type { Step } from './types';
 
-/**
+/*
  * A fast way from a scenario's JSON text to its steps, for files of many thousand accesses (`msrfilter test`).
  *
  * The `steps` array is decoded straight from the text when every step is an rdmsr/wrmsr written the way the
@@ -13,6 +13,7 @@ import type { Step } from './types';
  * text the ordinary way (JSON.parse, then scenarioFromJson), which then gives the result or the error. So it only
  * ever answers where the ordinary path would answer the same (a property test holds it to that).
  */
+
 /** Thrown inside the decoder at the first thing outside its subset; never leaves this module. */
 class OutsideSubset {}
 const OUTSIDE = new OutsideSubset();
