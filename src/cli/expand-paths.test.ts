@@ -46,6 +46,17 @@ describe("expandPath: msrfilter test's FILE|DIR|GLOB arguments", () => {
     expect(expandPath('suite/**/*.json')).toEqual(['suite/a.json', 'suite/b.json', 'suite/deep/c.json']);
     expect(expandPath('suite/node_modules/**/*.json')).toEqual(['suite/node_modules/pkg/package.json']);
     expect(expandPath('suite/.cache/d.json')).toEqual(['suite/.cache/d.json']);
+    // from another directory, and as an absolute path: the same files
+    mkdirSync(join(dir, 'other'), { recursive: true });
+    process.chdir(join(dir, 'other'));
+    try {
+      const suite = ['a.json', 'b.json', 'deep/c.json'];
+      expect(expandPath('../suite/**/*.json')).toEqual(suite.map((f) => `../suite/${f}`));
+      expect(expandPath(join(dir, 'suite/**/*.json'))).toEqual(suite.map((f) => `../suite/${f}`));
+      expect(expandPath('../suite')).toEqual(suite.map((f) => `../suite/${f}`));
+    } finally {
+      process.chdir(dir);
+    }
   });
 
   it('nothing that exists or matches is an empty list (the command reports it)', () => {

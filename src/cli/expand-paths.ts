@@ -1,13 +1,10 @@
 import { statSync } from 'node:fs';
 import { globSync, isDynamicPattern } from 'tinyglobby';
 
-/** What a directory or glob never descends into (as test runners do): installed packages. Hidden ones too. */
-const NOT_SEARCHED = ['**/node_modules/**'];
-
 /**
  * A `msrfilter test` argument to the files it names: a file as it is, a directory as every `*.json` below it, a
  * glob (`suite/**\/*.json`) as its matches; sorted, so that reports come in a stable order. Directories and globs
- * skip `node_modules` (unless the glob names it) and hidden files and directories.
+ * skip hidden files and directories, and installed packages (a `node_modules` directory) unless the glob names one.
  */
 export function expandPath(pattern: string): string[] {
   if (pattern === '-') return ['-'];
@@ -19,14 +16,19 @@ export function expandPath(pattern: string): string[] {
   } catch {
     // not a path: maybe a glob
   }
-  if (isDir)
-    return globSync('**/*.json', { cwd: pattern, absolute: false, ignore: NOT_SEARCHED })
+  if (isDir) {
+    return globSync('**/*.json', { cwd: pattern, absolute: false })
+      .filter((f) => !inNodeModules(f))
       .sort()
       .map((f) => joinPath(pattern, f));
+  }
   if (!isDynamicPattern(pattern)) return [];
-  const ignore = pattern.includes('node_modules') ? [] : NOT_SEARCHED;
-  return globSync(pattern, { absolute: false, expandDirectories: false, ignore }).sort();
+  const matches = globSync(pattern, { absolute: false, expandDirectories: false });
+  return (inNodeModules(pattern) ? matches : matches.filter((f) => !inNodeModules(f))).sort();
 }
+
+/** Whether a path (or pattern) has a `node_modules` directory in it. */
+const inNodeModules = (path: string) => path.split(/[\\/]/).includes('node_modules');
 
 function joinPath(dir: string, file: string): string {
   return dir.endsWith('/') ? `${dir}${file}` : `${dir}/${file}`;

@@ -10,24 +10,33 @@ export const MAX_INPUT_BYTES = 256 * 2 ** 20;
 const CHUNK = 2 ** 20;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+const tooBig = (limit: number) =>
+  Object.assign(new Error(`more than ${limit / 2 ** 20} MiB (the limit for one input); refused`), { code: 'EFBIG' });
+
 /**
- * Reads `file` (a path, or 0 for standard input) as UTF-8 in chunks, stopping at `limit` bytes: an input that never
- * ends (`/dev/zero`, `yes |`) throws an error with code EFBIG instead of filling memory.
+ * Reads `file` (a path, or 0 for standard input) as UTF-8, stopping at `limit` bytes: an input that never ends
+ * (`/dev/zero`, `yes |`) throws an error with code EFBIG instead of filling memory, and so does a regular file
+ * larger than the limit, before any of it is read. A regular file is read into one buffer of its size and a byte
+ * more (the read that finds its end); one that grows meanwhile goes on in chunks.
  */
 export function readInputCapped(file: string | 0, limit = MAX_INPUT_BYTES): string {
   const fd = file === 0 ? 0 : openSync(file, 'r');
   const chunks: Buffer[] = [];
   let total = 0;
   try {
-    // A regular file is read into one buffer of its size (and one byte more, to see that it ended).
     const stat = fstatSync(fd);
-    let first = stat.isFile() ? stat.size + 1 : CHUNK;
+    if (stat.isFile() && stat.size > limit) throw tooBig(limit);
+    let buf = Buffer.allocUnsafe(Math.min(stat.isFile() ? stat.size + 1 : CHUNK, limit + 1));
+    let used = 0;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(first, limit + 1 - total));
-      first = CHUNK;
+      if (used === buf.length) {
+        chunks.push(buf);
+        buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+        used = 0;
+      }
       let n: number;
       try {
-        n = readSync(fd, buf, 0, buf.length, null);
+        n = readSync(fd, buf, used, buf.length - used, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') {
@@ -38,14 +47,11 @@ export function readInputCapped(file: string | 0, limit = MAX_INPUT_BYTES): stri
         throw e;
       }
       if (n === 0) break;
+      used += n;
       total += n;
-      chunks.push(n === buf.length ? buf : buf.subarray(0, n));
-      if (total > limit) {
-        throw Object.assign(new Error(`more than ${limit / 2 ** 20} MiB (the limit for one input); refused`), {
-          code: 'EFBIG',
-        });
-      }
+      if (total > limit) throw tooBig(limit);
     }
+    chunks.push(buf.subarray(0, used));
   } finally {
     if (fd !== 0) closeSync(fd);
   }

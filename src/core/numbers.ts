@@ -29,7 +29,8 @@ export function parseBigNumber(v: unknown, place: string): bigint {
     if (hex || DECIMAL.test(s)) {
       // Leading zeros are harmless ("0x" + 17 digits, zero-padded decimals); the cap on significant digits only
       // keeps absurdly long strings from becoming huge bigints.
-      if (s.length <= 42 || (hex ? s.slice(2) : s).replace(/^0+(?=.)/, '').length <= 40) return BigInt(s);
+      const digits = hex ? s.length - 2 : s.length;
+      if (digits <= 40 || (hex ? s.slice(2) : s).replace(/^0+(?=.)/, '').length <= 40) return BigInt(s);
       throw new InputError(place, `${describeJson(v)} is far too large`);
     }
     throw new InputError(place, `${describeJson(v)} is not a number (use decimal or 0x-hex)`);
