@@ -1,7 +1,7 @@
 import type { MsrDefinition } from '../vcpu/catalogue-types';
 import type { CpuFeature } from '../vcpu/models';
 import { SVM_61_CPUID, SVM_61_ENTRIES, SVM_61_REFUSED } from './svm-61';
-import { VMX_SOURCE_CPUID, VMX_SOURCE_ENTRIES } from './vmx-source';
+import { VMX_FASTPATH_WRITES, VMX_SOURCE_CPUID, VMX_SOURCE_ENTRIES } from './vmx-source';
 
 /** The KVM backend module that serves /dev/kvm: kvm_intel (VMX), kvm_amd (SVM) or kvm_pvm (PVM). */
 export type KvmBackend = 'vmx' | 'svm' | 'pvm';
@@ -39,6 +39,11 @@ export interface HostModel {
   refusedWindows?: readonly { range: readonly [number, number]; why: string }[];
   /** Catalogue entries this host treats differently: only the differing fields (a whole entry for an MSR the common catalogue lacks). */
   entries?: ReadonlyMap<number, HostEntry>;
+  /**
+   * Guest WRMSRs that this backend completes in its VM-exit fastpath, before kvm_msr_allowed() is called: the filter
+   * never sees them (index to the cause, with the source).
+   */
+  fastpathWrites?: ReadonlyMap<number, string>;
 }
 
 export interface HostCpuid {
@@ -121,6 +126,7 @@ const MEASURED_AND_SOURCE = {
     },
     hostCpuid: VMX_SOURCE_CPUID,
     entries: VMX_SOURCE_ENTRIES,
+    fastpathWrites: VMX_FASTPATH_WRITES,
   },
 } as const satisfies Record<string, HostModel>;
 

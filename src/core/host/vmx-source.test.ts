@@ -1,14 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { guest, hostRead, hostWrite, hostVm as vm } from '../test-support/host-vm';
-import { VMX_SOURCE_ENTRIES } from './vmx-source';
+import { SimulatedVm } from '../vm/vm';
+import { VMX_FASTPATH_WRITES, VMX_SOURCE_ENTRIES } from './vmx-source';
 
 /* The vmx host model (kvm_intel, from the kernel source): one test per rule family of vmx-source.ts. */
 
 describe('vmx host model (kvm_intel, from source)', () => {
   it('every entry cites its source', () => {
     for (const [index, e] of VMX_SOURCE_ENTRIES) expect(e.cause, `0x${index.toString(16)}`).toMatch(/\.c /);
+    for (const [index, cause] of VMX_FASTPATH_WRITES) expect(cause, `0x${index.toString(16)}`).toMatch(/\.c /);
     expect(vm('vmx').host.provenance.kind).toBe('source');
     expect(vm('vmx').host.label).toMatch(/not measured here/);
+  });
+
+  it('IA32_TSC_DEADLINE: the VM-exit fastpath writes it past a filter that denies it; PVM and kvm_amd 6.1 filter it', () => {
+    const denyDeadlineWrites = {
+      flags: 0,
+      ranges: [{ flags: 2, base: 0x6e0, nmsrs: 1, bitmap: Uint8Array.of(0) }],
+    };
+    for (const id of ['vmx', 'pvm-intel', 'pvm-amd', 'svm'] as const) {
+      for (const profile of ['linux-5.10', 'linux-6.12'] as const) {
+        const v = new SimulatedVm({
+          profile,
+          vcpu: 'linux64',
+          hostModel: id,
+          exits: null,
+          ignoreMsrs: false,
+          vmm: { read: { error: true }, write: { error: true } },
+        });
+        v.setFilter(denyDeadlineWrites);
+        const write = v.access({ type: 'write', index: 0x6e0, value: 1n });
+        if (id === 'vmx') {
+          expect(write, `${id} ${profile}`).toMatchObject({ decision: 'allow', result: 'ok', range: null });
+          expect(write.trace[0].text).toMatch(/fastpath writes IA32_TSC_DEADLINE before the filter/);
+        } else expect(write, `${id} ${profile}`).toMatchObject({ decision: 'eperm', range: 0 });
+        // reads, and other denied writes, meet the filter on every host
+        v.setFilter({ flags: 0, ranges: [{ flags: 3, base: 0x6e0, nmsrs: 2, bitmap: Uint8Array.of(0) }] });
+        expect(v.access({ type: 'read', index: 0x6e0 }).decision).toBe('eperm');
+        expect(v.access({ type: 'write', index: 0x6e1, value: 1n }).decision).toBe('eperm');
+      }
+    }
   });
 
   it('FEATURE_CONTROL: the guest reads it and may only lock it; the host sets the supported bits, locked or not', () => {

@@ -169,7 +169,9 @@ export class SimulatedVm {
     const trace: TraceStep[] | undefined = withTrace ? [] : undefined;
     const { type, index } = req;
     const f = this.filter;
-    const packed = filterDecision(this.profile, f, index, accessTypeFlag(type), trace);
+    const fastpath = type === 'write' ? this.host.fastpathWrites?.get(index) : undefined;
+    if (fastpath) trace?.push({ stage: 'filter', text: `not filtered: ${fastpath}`, tone: 'allow' });
+    const packed = fastpath ? 1 : filterDecision(this.profile, f, index, accessTypeFlag(type), trace);
     const k = (packed >>> 1) - 1;
     const range = f !== null && k >= 0 ? f.source[k] : null;
     const bit = f !== null && k >= 0 ? index - f.base[k] : null;
