@@ -162,6 +162,28 @@ describe(`msrfilter run --kvm (${kvm.available ? kvm.kernel : 'no /dev/kvm'})`, 
     expect(strip(r.stdout)).toBe(strip(sim));
   });
 
+  it("filters a guest WRMSR of TSC_DEADLINE, as this host's model says (kvm_intel's VM-exit fastpath would not)", async () => {
+    const scenario = JSON.stringify({
+      vcpu: 'linux64',
+      exits: ['filter'],
+      filter: { flags: 'DEFAULT_ALLOW', ranges: [{ flags: 'WRITE', base: '0x6e0', nmsrs: 1, bitmap: '00' }] },
+      steps: [
+        { op: 'wrmsr', index: '0x6e0', value: '0x7fffffffffff' },
+        { op: 'rdmsr', index: '0x6e0' },
+      ],
+    });
+    const r = await cli(['run', '--kvm', 'deadline.json'], { 'deadline.json': scenario });
+    expect(r.code).toBe(0);
+    const [write] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(write).toMatchObject({ decision: 'eperm', exit: { reason: 'filter' }, range: 0 });
+    const native = detectNativeHost().id;
+    const sim = runScenario(scenarioFromJson({ ...JSON.parse(scenario), ...(native && { hostModel: native }) }), false);
+    expect(resultsToJsonLines(sim.steps)).toBe(r.stdout);
+  });
+
   it('the helper serves fresh VMs one after another in one process (`close`, then `vcpu`)', async () => {
     const r = await runHelper(
       'vcpu bare\nwrmsr 0x277 0x6 error\nclose\nvcpu linux64\nrdmsr 0x277 error\nclose\nquit\n',
