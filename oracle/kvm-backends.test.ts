@@ -9,7 +9,7 @@ describe('the backends the endpoint lists', () => {
     expect(profileOfRelease('6.11.9')).toBe('linux-6.4');
     expect(profileOfRelease('6.3.1')).toBe('linux-5.19');
     expect(profileOfRelease('6.1.0-57-amd64')).toBe('linux-5.19');
-    expect(profileOfRelease('5.15.0-91-generic')).toBe('linux-5.12');
+    expect(profileOfRelease('5.15.0-91-generic')).toBe('linux-5.13');
     expect(profileOfRelease('5.10.0-28-amd64')).toBe('linux-5.10');
     expect(profileOfRelease('not a release')).toBe('linux-6.12');
   });

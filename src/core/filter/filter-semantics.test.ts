@@ -16,7 +16,7 @@ function decide(profileId: ProfileId, p: FilterPolicy | null, index: number, typ
   return { allowed: decisionAllowed(d), range: decidingPolicyRange(f, d) };
 }
 
-const MERGED: ProfileId[] = ['linux-5.10', 'linux-5.12', 'linux-5.19', 'linux-6.12'];
+const MERGED: ProfileId[] = ['linux-5.10', 'linux-5.12', 'linux-5.13', 'linux-5.19', 'linux-6.12'];
 
 // kvm-msr-filter.md section 5, T6: derived conformance vectors E1-E10, for every merged-API profile.
 describe.each(MERGED)('evaluation vectors E1-E10 (%s)', (profile) => {
@@ -184,6 +184,15 @@ describe('validation vectors V1-V12', () => {
       expect(errnoOf(id, p)).toBeNull();
       expect(decide(id, p, 0x15, 'read')).toEqual({ allowed: true, range: 0 });
     }
+  });
+  it('a range with bad flags and a bad size: 5.10-5.12 refuse its size, 5.13 on (aca352886ebd) its flags', () => {
+    const both = policy(0, [range(4, 0, 0x3001)]);
+    const rule = (id: ProfileId) => installPolicy(PROFILES[id], null, both).error?.rule;
+    expect(rule('linux-5.10')).toBe('bitmap-size');
+    expect(rule('linux-5.12')).toBe('bitmap-size');
+    for (const id of ['linux-5.13', 'linux-5.19', 'linux-6.12'] as ProfileId[])
+      expect(rule(id), id).toBe('flags-valid');
+    for (const id of MERGED) expect(errnoOf(id, both)).toBe('EINVAL');
   });
   it('every error names its range and rule', () => {
     const out = installPolicy(PROFILES['linux-6.12'], null, policy(0, [range(R, 0, 1), range(R, 0, 0x3001)]));

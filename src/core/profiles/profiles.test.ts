@@ -19,8 +19,10 @@ describe('resolveProfileId', () => {
     ['linux-6.18', 'linux-6.12'],
     ['linux-7.0', 'linux-6.12'],
     ['linux-5.11', 'linux-5.10'],
-    ['linux-5.15', 'linux-5.12'],
-    ['linux-5.18', 'linux-5.12'],
+    ['linux-5.12', 'linux-5.12'],
+    ['linux-5.13', 'linux-5.13'],
+    ['linux-5.15', 'linux-5.13'],
+    ['linux-5.18', 'linux-5.13'],
     ['allowlist-v4', 'allowlist-v4'],
   ] as const)('%s is %s', (name, id) => {
     expect(resolveProfileId(name)).toBe(id);

@@ -47,7 +47,9 @@ const LINUX_5_10: KernelProfile = {
   origin: '1a155254ff93 "KVM: x86: Introduce MSR filtering", 043248b3280c, cc4cb017678a (v5.10)',
   summary:
     'KVM_X86_SET_MSR_FILTER with 16 ranges and a default action; first match wins; x2APIC exempt. The call clears ' +
-    'the live filter first and adds ranges one by one, so a failing call leaves a partial filter. Flags unchecked.',
+    'the live filter first and adds ranges one by one, so a failing call leaves a partial filter. Flags unchecked. ' +
+    '(The 5.10 and 5.11 stable trees took the atomic swap of 5.12 in late March 2021, about 5.10.27: use linux-5.12 ' +
+    'for those.)',
   countZeroAllowsAll: true,
   failedInstallLeaves: 'partial',
   filterRules: ['empty-default-deny'],
@@ -63,7 +65,7 @@ const LINUX_5_12: KernelProfile = {
   ...LINUX_5_10,
   id: 'linux-5.12',
   since: [5, 12],
-  label: 'Linux 5.12–5.18',
+  label: 'Linux 5.12',
   origin: 'b318e8decf6b "KVM: x86: Protect userspace MSR filter with SRCU, and set atomically-ish" (v5.12)',
   summary:
     'The new filter is built whole and then swapped in: a failing call leaves the previous filter untouched. ' +
@@ -72,8 +74,20 @@ const LINUX_5_12: KernelProfile = {
   failedInstallLeaves: 'previous',
 };
 
-const LINUX_5_19: KernelProfile = {
+const LINUX_5_13: KernelProfile = {
   ...LINUX_5_12,
+  id: 'linux-5.13',
+  since: [5, 13],
+  label: 'Linux 5.13–5.18',
+  origin: 'aca352886ebd "KVM: x86: Hoist input checks in kvm_add_msr_filter()" (v5.13-rc2)',
+  summary:
+    "As 5.12, and each range's flags are checked before its bitmap size (and before the bitmap is copied in): a " +
+    'range with bad flags and a bad size is refused for its flags. Filter flags and the exit mask are still unchecked.',
+  rangeRules: ['skip-empty', 'flags-valid', 'flags-nonzero', 'bitmap-size'],
+};
+
+const LINUX_5_19: KernelProfile = {
+  ...LINUX_5_13,
   id: 'linux-5.19',
   since: [5, 19],
   label: 'Linux 5.19–6.3',
@@ -86,7 +100,6 @@ const LINUX_5_19: KernelProfile = {
     'Measured on Linux 6.1.192 (kvm_amd): the filter checks and exit reasons as here, and the host may still ' +
     'change feature MSRs (PLATFORM_INFO…) after the first KVM_RUN.',
   filterRules: ['filter-flags-valid', 'empty-default-deny'],
-  rangeRules: ['skip-empty', 'flags-valid', 'flags-nonzero', 'bitmap-size'],
   checksExitMask: true,
   vmxMsrListsBypassFilter: true,
 };
@@ -128,6 +141,7 @@ export const PROFILES: Readonly<Record<ProfileId, KernelProfile>> = {
   'allowlist-v4': ALLOWLIST_V4,
   'linux-5.10': LINUX_5_10,
   'linux-5.12': LINUX_5_12,
+  'linux-5.13': LINUX_5_13,
   'linux-5.19': LINUX_5_19,
   'linux-6.4': LINUX_6_4,
   'linux-6.12': LINUX_6_12,

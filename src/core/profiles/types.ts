@@ -1,6 +1,13 @@
 import type { Errno, ExitReason } from '../constants';
 
-export type ProfileId = 'allowlist-v4' | 'linux-5.10' | 'linux-5.12' | 'linux-5.19' | 'linux-6.4' | 'linux-6.12';
+export type ProfileId =
+  | 'allowlist-v4'
+  | 'linux-5.10'
+  | 'linux-5.12'
+  | 'linux-5.13'
+  | 'linux-5.19'
+  | 'linux-6.4'
+  | 'linux-6.12';
 
 /** A check over the whole filter, run before any range is looked at. */
 export type FilterRuleId = 'filter-flags-valid' | 'empty-default-deny';
@@ -58,7 +65,7 @@ export interface KernelProfile {
    * MSRs in a nested guest's VMX VM-entry/VM-exit MSR load/store lists do not meet the filter (ac8d6cad3c7b
    * "KVM: x86: Only do MSR filtering when access MSR by rdmsr/wrmsr"; nested_vmx_load_msr() calls kvm_set_msr()),
    * from v5.18, until 653ea4489e69 "KVM: nVMX: Honor userspace MSR filter lists for nested VM-Enter/VM-Exit"
-   * (v6.12) made them honour it again. 5.18 itself falls in the linux-5.12 profile, which does not model it.
+   * (v6.12) made them honour it again. 5.18 itself falls in the linux-5.13 profile, which does not model it.
    */
   vmxMsrListsBypassFilter: boolean;
   errnoOverflow: Errno;

@@ -47,6 +47,7 @@ export const V1_PROFILES: readonly ProfileId[] = [
   'linux-5.19',
   'linux-6.12',
   'linux-6.4',
+  'linux-5.13',
 ];
 /** Append-only: the index is what links store. */
 export const V1_VCPUS: readonly VcpuModelId[] = ['bare', 'linux64'];
