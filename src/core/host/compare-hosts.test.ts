@@ -46,6 +46,19 @@ describe('compareHosts', () => {
     expect(c.facts.some((f) => f.startsWith('IA32_PAT values checked'))).toBe(true);
   });
 
+  it('a TSC_DEADLINE write the filter denies: refused on PVM, done on kvm_intel (its VM-exit fastpath), and says why', () => {
+    const c = compareHosts(
+      {
+        ...scenario([{ op: 'wrmsr', index: 0x6e0, value: 1n, host: false }]),
+        filter: { flags: 0, ranges: [{ flags: 2, base: 0x6e0, nmsrs: 1, bitmap: Uint8Array.of(0) }] },
+      },
+      'pvm-intel',
+      'vmx',
+    );
+    expect(c.rows[0]).toMatchObject({ differs: true, a: { decision: 'eperm' }, b: { decision: 'allow' } });
+    expect(c.facts).toContain('guest WRMSRs completed before the filter (VM-exit fastpath): none vs 0x6e0');
+  });
+
   it('a host compared with itself differs nowhere', () => {
     for (const h of HOST_MODEL_IDS) {
       const c = compareHosts(

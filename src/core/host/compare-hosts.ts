@@ -51,6 +51,10 @@ export function hostFactDifferences(a: HostModel, b: HostModel): string[] {
     out.push(
       `IA32_PAT values checked (kvm_pat_valid): ${a.patChecked ? 'yes' : 'no'} vs ${b.patChecked ? 'yes' : 'no'}`,
     );
+  const fastpath = (h: HostModel) =>
+    [...(h.fastpathWrites?.keys() ?? [])].map((i) => `0x${i.toString(16)}`).join(', ') || 'none';
+  if (fastpath(a) !== fastpath(b))
+    out.push(`guest WRMSRs completed before the filter (VM-exit fastpath): ${fastpath(a)} vs ${fastpath(b)}`);
   return out;
 }
 
