@@ -44,7 +44,9 @@ const LINUX_5_10: KernelProfile = {
   id: 'linux-5.10',
   since: [5, 10],
   label: 'Linux 5.10–5.11',
-  origin: '1a155254ff93 "KVM: x86: Introduce MSR filtering", 043248b3280c, cc4cb017678a (v5.10)',
+  origin:
+    '1a155254ff93 "KVM: x86: Introduce MSR filtering", cc4cb017678a; the x2APIC exemption is 9389b9d5d356 "KVM: VMX: ' +
+    'Ignore userspace MSR filters for x2APIC", which replaced the refusal of 043248b3280c ("Forbid…") before v5.10',
   summary:
     'KVM_X86_SET_MSR_FILTER with 16 ranges and a default action; first match wins; x2APIC exempt. The call clears ' +
     'the live filter first and adds ranges one by one, so a failing call leaves a partial filter. Flags unchecked. ' +
