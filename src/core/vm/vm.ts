@@ -1,4 +1,4 @@
-import { type AccessType, type Errno, EXIT_REASON_BIT, type ExitReason } from '../constants';
+import { type AccessType, type Errno, EXIT_REASON_BIT, type ExitReason, X2APIC_FIRST, X2APIC_LAST } from '../constants';
 import { accessTypeFlag, filterDecision } from '../filter/evaluate';
 import { installPolicy } from '../filter/install';
 import type { InstalledFilter } from '../filter/installed-filter';
@@ -40,10 +40,17 @@ export interface AccessResult {
   range: number | null;
   /** The bit of that range's bitmap that decided. */
   bit: number | null;
+  /**
+   * What decided at the filter stage of a guest access: a range's bit, the default action, or no filter decision at
+   * all (x2APIC exemption, no filter installed, no ranges, the backend's VM-exit fastpath); null for host accesses.
+   */
+  filterBy: FilterBy | null;
   /** KVM's own verdict on an allowed access (null when the filter denied it). */
   kvm: MsrOutcome | null;
   trace: TraceStep[];
 }
+
+export type FilterBy = 'range' | 'default' | 'x2apic' | 'no-filter' | 'no-ranges' | 'fastpath';
 
 export interface ControlResult {
   errno: Errno | null;
@@ -147,6 +154,7 @@ export class SimulatedVm {
       value: ok && req.type === 'read' ? (kvm.value ?? 0n) : null,
       range: null,
       bit: null,
+      filterBy: null,
       kvm,
       trace,
     };
@@ -175,6 +183,17 @@ export class SimulatedVm {
     const k = (packed >>> 1) - 1;
     const range = f !== null && k >= 0 ? f.source[k] : null;
     const bit = f !== null && k >= 0 ? index - f.base[k] : null;
+    const filterBy: FilterBy = fastpath
+      ? 'fastpath'
+      : range !== null
+        ? 'range'
+        : this.profile.x2apicExempt && index >= X2APIC_FIRST && index <= X2APIC_LAST
+          ? 'x2apic'
+          : f === null
+            ? 'no-filter'
+            : f.count === 0 && this.profile.countZeroAllowsAll
+              ? 'no-ranges'
+              : 'default';
     let kvm: MsrOutcome | null = null;
     let reason: ExitReason | null = null;
     if ((packed & 1) === 0) {
@@ -221,7 +240,20 @@ export class SimulatedVm {
         tone: ok ? 'allow' : 'deny',
       });
     }
-    return { type, index, host: false, decision, exit, result, value, range, bit, kvm, trace: trace ?? NO_TRACE };
+    return {
+      type,
+      index,
+      host: false,
+      decision,
+      exit,
+      result,
+      value,
+      range,
+      bit,
+      filterBy,
+      kvm,
+      trace: trace ?? NO_TRACE,
+    };
   }
 }
 

@@ -52,12 +52,22 @@ export function outcomeOf(r: AccessResult): Outcome {
   return { kind: 'done', badge: 'written', sentence: `The write completes, accepted by ${from}.` };
 }
 
+/** What decided at the filter stage when no range's bit did. */
+const NOT_A_RANGE: Record<Exclude<AccessResult['filterBy'], null>, string> = {
+  range: 'a range',
+  default: 'default action',
+  x2apic: 'x2APIC MSRs are never filtered',
+  'no-filter': 'no filter installed',
+  'no-ranges': 'no ranges installed',
+  fastpath: "the backend's VM-exit fastpath, before the filter",
+};
+
 /** The path, stage by stage: the filter's decision, KVM's handling, then the exit and the VMM's reply. */
 export function pathOf(r: AccessResult): PathStep[] {
   const out: PathStep[] = [];
   if (r.host) out.push({ stage: 'filter', text: 'not consulted (host access)', tone: 'neutral' });
   else {
-    const where = r.range === null ? 'default action' : `ranges[${r.range}] bit ${r.bit}`;
+    const where = r.range === null ? NOT_A_RANGE[r.filterBy ?? 'default'] : `ranges[${r.range}] bit ${r.bit}`;
     out.push(
       r.decision === 'eperm'
         ? { stage: 'filter', text: `denied (${where})`, tone: 'deny' }
