@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { openPlayground, policyPanel, rangeGroup } from './helpers';
+import { consolePanel, openPlayground, policyPanel, rangeGroup } from './helpers';
 
 test('undo and redo, by button and by keyboard; typing in a field is one step', async ({ page }) => {
   await openPlayground(page);
@@ -30,4 +30,21 @@ test('undo and redo, by button and by keyboard; typing in a field is one step', 
   await page.keyboard.press('ControlOrMeta+Shift+z');
   await expect(rangeGroup(page, 1).getByLabel('Base')).toHaveValue('0xc0000080');
   await expect(redo).toBeDisabled();
+});
+
+test("Ctrl/⌘+Z in the access form is the field's own text undo, not the document's", async ({ page }) => {
+  await openPlayground(page);
+  const action = policyPanel(page).getByLabel('Default action');
+  const before = await action.inputValue();
+  const other = before === 'deny' ? 'allow' : 'deny';
+  await action.selectOption(other);
+  const msr = consolePanel(page).getByLabel('MSR (index or name)');
+  await msr.click();
+  await msr.press('ControlOrMeta+a');
+  await msr.pressSequentially('0x10', { delay: 20 });
+  await msr.press('ControlOrMeta+z');
+  // the document keeps its edit; the page's Undo still has it
+  await expect(action).toHaveValue(other);
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await expect(action).toHaveValue(before);
 });

@@ -34,6 +34,15 @@ function isTyping(target: EventTarget | null): boolean {
   return !!el.closest('input, textarea, select, [contenteditable="true"]');
 }
 
+/**
+ * Fields outside the document (the access form, Jump to MSR, a pasted trace) mark themselves `data-native-undo`: in
+ * them Ctrl/⌘+Z and its redo are the browser's own text undo, not the document's history.
+ */
+function inNativeUndoField(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return isTyping(target) && !!el?.closest('[data-native-undo]');
+}
+
 /** Wires every action's keyboard shortcut to the window (ignored while the command palette or a dialog is open). */
 export function useGlobalShortcuts() {
   const store = useStoreApi();
@@ -46,6 +55,7 @@ export function useGlobalShortcuts() {
       if (!id) return;
       // a plain key (?, g) is typing while a field has the focus
       if (!/(^|\+)(mod|alt)\+/.test(combo) && isTyping(e.target)) return;
+      if ((id === 'history.undo' || id === 'history.redo') && inNativeUndoField(e.target)) return;
       e.preventDefault();
       performById(store, id);
     };

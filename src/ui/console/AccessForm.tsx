@@ -17,6 +17,7 @@ export function AccessForm() {
   return (
     <form
       className="access-form"
+      data-native-undo
       aria-label="Fire an access"
       onSubmit={(e) => {
         e.preventDefault();

@@ -860,7 +860,7 @@ export function BitmapGrid(props: BitmapGridProps) {
             ))}
           </select>
         </label>
-        <form className="msr-grid-group msr-grid-jump" onSubmit={onJump} noValidate>
+        <form className="msr-grid-group msr-grid-jump" onSubmit={onJump} noValidate data-native-undo>
           <label htmlFor={`${id}-jump`}>Jump to MSR</label>
           <input
             id={`${id}-jump`}

@@ -72,6 +72,7 @@ export function LearnSection() {
         Trace (paste or drop a file): <code>trace-cmd report</code> of <code>kvm:kvm_msr</code>, or dmesg lines
       </label>
       <textarea
+        data-native-undo
         id={`${id}-trace`}
         className="learn-text mono"
         rows={5}
