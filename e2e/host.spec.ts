@@ -49,6 +49,9 @@ test('compare the saved accesses on two hosts: the differing ones first, with th
   await page.getByRole('tab', { name: 'Compare A/B' }).click();
   const panel = page.getByRole('tabpanel', { name: 'Compare A/B' });
   await panel.getByRole('radio', { name: 'the saved accesses on two hosts' }).check();
+  // only the two hosts to choose: no profile selects or policy-B prompt from the other modes
+  await expect(panel.getByLabel('Profile A')).toHaveCount(0);
+  await expect(panel).not.toContainText('Take a snapshot');
   await panel.getByLabel('Host A', { exact: true }).selectOption('pvm-amd');
   await panel.getByLabel('Host B', { exact: true }).selectOption('svm');
   await expect(panel.getByRole('list', { name: 'Where the two hosts differ' })).toContainText(

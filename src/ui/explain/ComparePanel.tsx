@@ -114,7 +114,8 @@ export function ComparePanel() {
             </select>
           </div>
         </div>
-      ) : (
+      ) : null}
+      {compare.mode === 'profiles' ? (
         <div className="compare-controls">
           {(['profileA', 'profileB'] as const).map((key) => (
             <div className="field" key={key}>
@@ -133,8 +134,8 @@ export function ComparePanel() {
             </div>
           ))}
         </div>
-      )}
-      {setup.b && result ? (
+      ) : null}
+      {compare.mode === 'hosts' ? null : setup.b && result ? (
         <>
           <dl className="compare-labels" aria-label="What is compared">
             <SideStatus name="A" label={setup.a.label} view={result.a} />
