@@ -20,7 +20,6 @@ const VALID_RANGE_FLAGS = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE;
 export const RangeRow = memo(function RangeRow({ index, range, error }: Props) {
   const run = usePerform();
   const name = `ranges[${index}]`;
-  const end = range.base + range.nmsrs;
   const setAccess = (bit: number, on: boolean) =>
     run('range.setFlags', { index, flags: setRangeAccess(range.flags, bit, on) });
   const allowed = useMemo(() => (range.nmsrs <= 0x3000 ? allowedCount(range) : null), [range]);
@@ -84,10 +83,7 @@ export const RangeRow = memo(function RangeRow({ index, range, error }: Props) {
             />
           </div>
         </div>
-        <p className="range-summary">
-          MSRs {fmtHex(range.base)}–{end > 0 ? fmtHex(Math.min(end, 0x1_0000_0000) - 1) : fmtHex(range.base)} (
-          {range.nmsrs} MSR{range.nmsrs === 1 ? '' : 's'}), {allowed ?? '?'} allowed
-        </p>
+        <p className="range-summary">{rangeSummary(range, allowed)}</p>
         {error ? (
           <p id={errorId} className="range-error">
             <span aria-hidden="true">✗ </span>
@@ -118,3 +114,16 @@ export const RangeRow = memo(function RangeRow({ index, range, error }: Props) {
     </li>
   );
 });
+
+/**
+ * One line under a range: the MSRs it covers and how many its bitmap allows. A range whose end passes 0xffffffff
+ * never matches (the kernel's u32 end wraps), and one past the bitmap limit is refused: neither has such a line.
+ */
+export function rangeSummary(range: { base: number; nmsrs: number }, allowed: number | null): string {
+  const count = `${range.nmsrs} MSR${range.nmsrs === 1 ? '' : 's'}`;
+  if (range.nmsrs === 0) return 'No MSRs (nmsrs 0): the kernel skips this range';
+  if (range.base + range.nmsrs > 0x1_0000_0000)
+    return `${count} from ${fmtHex(range.base)}: past 0xffffffff, matches nothing`;
+  const span = `MSRs ${fmtHex(range.base)}–${fmtHex(range.base + range.nmsrs - 1)} (${count})`;
+  return allowed === null ? `${span}: more than the bitmap can hold` : `${span}, ${allowed} allowed`;
+}
