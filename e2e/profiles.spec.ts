@@ -6,12 +6,16 @@ test('RDMSR 0x802 under DEFAULT_DENY: denied by the allow list, exempt (x2APIC) 
   const policy = policyPanel(page);
   await policy.getByLabel('Default action').selectOption('DEFAULT_DENY');
   await settingsPanel(page).getByLabel('Kernel profile').selectOption('allowlist-v4');
+  // the seed series has no default action: the field says so instead of offering one
+  await expect(policy.getByLabel('Default action')).toBeDisabled();
+  await expect(policy.getByLabel('Default action')).toHaveAccessibleDescription(/has none: with no ranges/);
   let entry = await fire(page, { msr: '0x802' });
   await expect(entry.locator('.log-decision')).toHaveText(/EPERM/);
   await expect(await openTrace(entry)).toContainText('no range covers it: the allow list denies it');
 
   await settingsPanel(page).getByLabel('Kernel profile').selectOption('linux-6.12');
   await expect(settingsPanel(page)).toContainText('What a current kernel does');
+  await expect(policy.getByLabel('Default action')).toBeEnabled();
   entry = await fire(page, { msr: '0x802' });
   await expect(entry.locator('.log-decision')).not.toHaveText(/EPERM/);
   const trace = await openTrace(entry);

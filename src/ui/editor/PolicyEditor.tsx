@@ -32,11 +32,19 @@ export function PolicyEditor() {
           <select
             id="default-action"
             value={deny ? 'deny' : 'allow'}
+            disabled={!profile.hasDefaultAction}
+            aria-describedby={profile.hasDefaultAction ? undefined : 'default-action-none'}
             onChange={(e) => run('policy.setDefault', { deny: e.target.value === 'deny' })}
           >
             <option value="allow">DEFAULT_ALLOW</option>
             <option value="deny">DEFAULT_DENY</option>
           </select>
+          {profile.hasDefaultAction ? null : (
+            <p id="default-action-none" className="field-hint">
+              {profile.label} has none: with no ranges everything is allowed; once a range exists, an MSR no range
+              covers is denied.
+            </p>
+          )}
         </div>
         <ParsedField
           label="Filter flags"
