@@ -10,7 +10,12 @@ import { accessTitle, exitText, resultText } from './describe';
 import { TraceList } from './TraceList';
 import { PassBadge, VerdictBadge } from './VerdictBadge';
 
-const EXPECT_LABEL: Record<Decision, string> = { allow: 'allow', eperm: 'EPERM', gp: '#GP' };
+/** The decision each choice expects: the filter's and KVM's verdict, not what the VMM then gave the guest. */
+const EXPECT_LABEL: Record<Decision, string> = {
+  allow: 'allow',
+  eperm: 'EPERM (the filter denies)',
+  gp: '#GP (KVM refuses)',
+};
 
 /**
  * How many saved accesses are drawn at first (and more per click): a document may hold thousands (a link holds up to
@@ -30,8 +35,8 @@ const SavedRow = memo(function SavedRow({ outcome }: { outcome: SavedOutcome }) 
         <span className="log-title">{title}</span>
       </div>
       <div className="saved-line">
-        <label>
-          Expected{' '}
+        <label title="The filter's and KVM's decision; what the guest then saw (an exit's reply) is on the right">
+          Expected decision{' '}
           <select
             aria-label={`Expected verdict for ${title}`}
             value={a.expect ?? ''}
@@ -46,7 +51,7 @@ const SavedRow = memo(function SavedRow({ outcome }: { outcome: SavedOutcome }) 
           </select>
         </label>
         <span>
-          got <VerdictBadge decision={r.decision} host={a.host} />
+          decision <VerdictBadge decision={r.decision} host={a.host} />
         </span>
         <span className="muted">
           {exitText(r.access)}; {resultText(r.access)}
