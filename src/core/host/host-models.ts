@@ -1,3 +1,4 @@
+import type { ProfileId } from '../profiles/types';
 import type { MsrDefinition } from '../vcpu/catalogue-types';
 import type { CpuFeature } from '../vcpu/models';
 import { SVM_61_CPUID, SVM_61_ENTRIES, SVM_61_REFUSED } from './svm-61';
@@ -33,6 +34,11 @@ export interface HostModel {
    * host fact the source names (neither is measured here).
    */
   provenance: { kind: 'measured' | 'source' | 'derived'; text: string };
+  /**
+   * The profile of the kernel it was measured on (or read from). Under another profile the filter and exit rules are
+   * that profile's while the MSR handling stays this host's: a combination no single kernel is known to have.
+   */
+  knownWith: ProfileId;
   /** What a vCPU whose CPUID is set from the host's (linux64) gets on this host instead of the model's own. */
   hostCpuid?: HostCpuid;
   /** Index windows (inclusive) that this host's KVM routes to code refusing every index the catalogue lacks. */
@@ -62,6 +68,7 @@ export interface HostEntry extends Partial<Omit<MsrDefinition, 'index'>> {
 const MEASURED_AND_SOURCE = {
   'pvm-amd': {
     id: 'pvm-amd',
+    knownWith: 'linux-6.12',
     label: 'PVM on AMD (kvm_pvm, 48-bit)',
     backend: 'pvm',
     vendor: 'amd',
@@ -76,6 +83,7 @@ const MEASURED_AND_SOURCE = {
   },
   'pvm-intel': {
     id: 'pvm-intel',
+    knownWith: 'linux-6.12',
     label: 'PVM on Intel (kvm_pvm, LA57)',
     backend: 'pvm',
     vendor: 'intel',
@@ -90,6 +98,7 @@ const MEASURED_AND_SOURCE = {
   },
   svm: {
     id: 'svm',
+    knownWith: 'linux-5.19',
     label: 'kvm_amd (SVM), Linux 6.1',
     backend: 'svm',
     vendor: 'amd',
@@ -110,6 +119,7 @@ const MEASURED_AND_SOURCE = {
   },
   vmx: {
     id: 'vmx',
+    knownWith: 'linux-6.12',
     label: 'kvm_intel (VMX) — from source, not measured here',
     backend: 'vmx',
     vendor: 'intel',

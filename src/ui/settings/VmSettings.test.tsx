@@ -42,6 +42,17 @@ describe('VmSettings', () => {
     expect(store.getState().doc.hostModel).toBeUndefined();
   });
 
+  it('says when the host model is known with another profile than the chosen one (kvm_amd 6.1 under 6.12)', async () => {
+    const { user } = renderWithStore(<VmSettings />);
+    expect(screen.queryByText(/Known with/)).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Host model'), 'svm');
+    expect(
+      screen.getByText(/Known with Linux 5\.19–6\.3: under Linux 6\.12\+ \(newest\) the filter/),
+    ).toBeInTheDocument();
+    await user.selectOptions(screen.getByLabelText('Kernel profile'), 'linux-5.19');
+    expect(screen.queryByText(/Known with/)).toBeNull();
+  });
+
   it("shows the profile's label and summary", () => {
     renderWithStore(<VmSettings />);
     expect(screen.getByLabelText('Kernel profile')).toHaveDisplayValue('Linux 6.12+ (newest)');

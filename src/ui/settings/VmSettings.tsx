@@ -96,7 +96,13 @@ export function VmSettings() {
         value={hostId}
         choices={HOST_MODEL_IDS.map((id) => [id, HOST_MODELS[id].label])}
         onChange={(hostModel) => run('settings.host', { hostModel })}
-        hint={`${host.provenance.kind !== 'source' ? '' : 'Not measured on a real kernel of this kind: '}${host.provenance.text}`}
+        hint={
+          `${host.provenance.kind !== 'source' ? '' : 'Not measured on a real kernel of this kind: '}${host.provenance.text}` +
+          (host.knownWith === profileId
+            ? ''
+            : `. Known with ${getProfile(host.knownWith).label}: under ${profile.label} the filter and exit rules are ` +
+              "that profile's, the MSR handling this host's.")
+        }
         hintClass={`host-provenance host-${host.provenance.kind}`}
       />
       <fieldset>
