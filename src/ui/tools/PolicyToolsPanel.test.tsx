@@ -40,8 +40,18 @@ describe('PolicyToolsPanel', () => {
     expect(screen.getByText(/Now: 2 ranges/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Optimize' }));
     await waitFor(() => expect(store.getState().doc.policy.ranges.length).toBeLessThan(2));
+    expect(JSON.stringify(store.getState().notices)).not.toMatch(/comment/);
     store.temporal.getState().undo();
     expect(store.getState().doc.policy.ranges).toHaveLength(2);
+  });
+
+  it('says that range comments do not carry over to the optimized ranges', async () => {
+    const doc = lintDoc();
+    doc.policy.ranges[0].comment = 'deny the low ones';
+    const { store, user } = renderWithStore(<PolicyToolsPanel />, doc);
+    await user.click(screen.getByRole('button', { name: 'Optimize' }));
+    await waitFor(() => expect(store.getState().doc.policy.ranges.length).toBeLessThan(2));
+    expect(JSON.stringify(store.getState().notices)).toMatch(/The comment did not carry over to the new ranges/);
   });
 
   it('replays a pasted trace against the policy, saves the denied accesses and learns a policy', async () => {

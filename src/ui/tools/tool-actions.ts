@@ -21,6 +21,7 @@ export function optimizePolicy(store: PlaygroundStore): void {
   const r = rewritePolicy(s.doc.policy, getProfile(s.doc.profile));
   const smaller = r.after.ranges < r.before.ranges || r.after.kernelBytes < r.before.kernelBytes;
   if (r.provenEqual && smaller) {
+    const comments = s.doc.policy.ranges.filter((x) => x.comment).length;
     s.updatePolicy(() => r.policy);
     s.addNotice({
       id: TOOLS_NOTICE,
@@ -28,7 +29,11 @@ export function optimizePolicy(store: PlaygroundStore): void {
       title: 'Optimized.',
       text:
         `${r.before.ranges} → ${r.after.ranges} ranges, ${r.before.kernelBytes} → ${r.after.kernelBytes} bitmap bytes ` +
-        'the kernel copies; the effective policy is unchanged (compared over all 2^32 MSRs, reads and writes). Undo puts the old one back.',
+        'the kernel copies; the effective policy is unchanged (compared over all 2^32 MSRs, reads and writes). ' +
+        (comments
+          ? `The ${comments === 1 ? 'comment' : `${comments} range comments`} did not carry over to the new ranges. `
+          : '') +
+        'Undo puts the old one back.',
     });
     return;
   }
