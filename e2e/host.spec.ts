@@ -80,7 +80,8 @@ test('a link opened over different kept work offers that work back; undo returns
   await page.goto('about:blank');
   await page.goto(link);
   const notice = page.getByRole('status').filter({ hasText: 'The link replaced the work you had open.' });
-  await expect(notice).toContainText('msr-playground.document.previous');
+  await expect(notice).toContainText('is kept in this browser until another link replaces it');
+  await expect(notice).not.toContainText('msr-playground');
   await expect(policyPanel(page).getByLabel('Default action')).toHaveValue('deny');
   await notice.getByRole('button', { name: 'Restore previous work' }).click();
   await expect(notice).toBeHidden();

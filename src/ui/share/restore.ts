@@ -16,7 +16,6 @@ import { fragmentOf, type ShareEnv } from './env';
 import {
   keepPrevious,
   type Migrations,
-  PREVIOUS_KEY,
   readStoredDocument,
   sameWork,
   setAsideUnreadable,
@@ -103,8 +102,8 @@ export async function resolveStartup(env: ShareEnv, options: StartupOptions): Pr
           tone: 'info',
           title: 'The link replaced the work you had open.',
           text:
-            `Your previous work (${workSummary(stored.doc)}) is kept in this browser as "${PREVIOUS_KEY}" ` +
-            'until another link replaces it.',
+            `Your previous work (${workSummary(stored.doc)}) is kept in this browser until another link replaces ` +
+            'it: "Restore previous work" brings it back.',
           restore: true,
         });
       }

@@ -298,7 +298,7 @@ describe('start-up when its code cannot be loaded', () => {
     expect(env.storage.getItem(PREVIOUS_KEY)).toBe(kept);
     const notice = store.getState().notices.find((n) => n.id === 'previous');
     expect(notice?.restore).toBe(true);
-    expect(notice?.text).toContain(PREVIOUS_KEY);
+    expect(notice?.text).toContain('is kept in this browser until another link replaces it');
     // the link's document is now the kept one; the previous work is still there to restore
     await conn.idle();
     expect(restorePrevious(store)).toBe(true);
