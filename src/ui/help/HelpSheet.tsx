@@ -12,7 +12,9 @@ export function shortcutRows(): { id: ActionId; label: string; keys: string[] }[
   const rows: { id: ActionId; label: string; keys: string[] }[] = [];
   for (const id of Object.keys(ACTIONS) as ActionId[]) {
     const def = ACTIONS[id] as ActionDef<unknown>;
-    if (def.shortcut?.length) rows.push({ id, label: def.label, keys: def.shortcut.map((k) => formatShortcut(k)) });
+    // `shift+?` is registered beside `?` because browsers report the key either way; it is one key to type
+    const typed = def.shortcut?.filter((k) => !(k.startsWith('shift+') && def.shortcut?.includes(k.slice(6))));
+    if (typed?.length) rows.push({ id, label: def.label, keys: typed.map((k) => formatShortcut(k)) });
   }
   return rows;
 }
