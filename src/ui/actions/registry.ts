@@ -275,6 +275,9 @@ export const ACTIONS = {
       const saved = [...doc.saved, access];
       const expect = savedRunOf({ ...doc, saved })?.outcomes[saved.length - 1]?.result.decision ?? null;
       st(store).updateDoc((d) => ({ ...d, saved: [...d.saved, { ...access, expect }] }));
+      // the new row is at the end of the list, often off screen: say that it is there
+      const verdict = expect === 'eperm' ? 'EPERM' : expect === 'gp' ? '#GP' : (expect ?? 'no decision');
+      st(store).showToast(`Saved as test ${saved.length}, at the end of Saved accesses, expecting ${verdict}`);
     },
   }),
   'saved.remove': define<{ id: string }>({

@@ -79,6 +79,7 @@ describe('GuestConsole', () => {
     const doc = store.getState().doc;
     expect(doc.saved).toHaveLength(4);
     expect(doc.saved[3]).toMatchObject({ op: 'rdmsr', index: 0x12345678, expect: 'gp' });
+    expect(store.getState().toast?.text).toBe('Saved as test 4, at the end of Saved accesses, expecting #GP');
     expect(store.temporal.getState().pastStates).toHaveLength(1);
   });
 });
