@@ -83,16 +83,19 @@ export function recordEdit(store: PlaygroundStore, key: string | null, edit: () 
   else bursts.set(store, { key, at: now, pastLength: t.getState().pastStates.length });
 }
 
+/** Undoes the last step; a confirmation still on screen ("Imported…") was about the step undone, so it goes. */
 export function undo(store: PlaygroundStore): void {
   if (inGesture(store)) return;
   bursts.delete(store);
   store.temporal.getState().undo();
+  store.getState().showToast(null);
 }
 
 export function redo(store: PlaygroundStore): void {
   if (inGesture(store)) return;
   bursts.delete(store);
   store.temporal.getState().redo();
+  store.getState().showToast(null);
 }
 
 export const canUndo = (store: PlaygroundStore) => store.temporal.getState().pastStates.length > 0;

@@ -27,6 +27,17 @@ describe('the playground store', () => {
     expect(store.getState().doc.policy.ranges).toHaveLength(2);
   });
 
+  it('undo and redo clear a confirmation still on screen (it was about the step undone)', () => {
+    const store = fresh();
+    perform(store, 'range.add');
+    store.getState().showToast('Imported the policy (1 range)');
+    perform(store, 'history.undo');
+    expect(store.getState().toast).toBeNull();
+    store.getState().showToast('Link copied');
+    perform(store, 'history.redo');
+    expect(store.getState().toast).toBeNull();
+  });
+
   it('makes a whole gesture one undo step', () => {
     const store = fresh();
     perform(store, 'range.add');
