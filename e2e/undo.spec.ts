@@ -47,4 +47,9 @@ test("Ctrl/⌘+Z in the access form is the field's own text undo, not the docume
   await expect(action).toHaveValue(other);
   await page.getByRole('button', { name: 'Undo', exact: true }).click();
   await expect(action).toHaveValue(before);
+  // a radio button of the same form keeps no text: there Ctrl/⌘+Z is the document's undo again
+  await action.selectOption(other);
+  await consolePanel(page).getByRole('radio', { name: 'RDMSR' }).focus();
+  await page.keyboard.press('ControlOrMeta+z');
+  await expect(action).toHaveValue(before);
 });

@@ -142,7 +142,7 @@ export function describeRange(r: FilterRange, i: number): string {
   if (r.nmsrs === 0) return `ranges[${i}]${comment}: ${flags}, base ${hex32(r.base)}, nmsrs 0 (ignored by the kernel)`;
   const last = r.base + r.nmsrs - 1;
   const span =
-    last > 0xffff_ffff
+    last >= 0xffff_ffff
       ? `MSRs ${hex32(r.base)} and up (base + nmsrs wraps past 0xffffffff)`
       : r.nmsrs === 1
         ? `MSR ${hex32(r.base)}`

@@ -143,8 +143,8 @@ function notesFor(policy: FilterPolicy, profile: KernelProfile): string[] {
   const notes: string[] = [];
   policy.ranges.forEach((r, i) => {
     if (r.nmsrs === 0 && profile.rangeRules.includes('skip-empty')) notes.push(`ranges[${i}]: nmsrs is 0, ignored`);
-    if (r.nmsrs > 0 && r.base + r.nmsrs > 0x1_0000_0000) {
-      notes.push(`ranges[${i}]: base + nmsrs wraps past 0xffffffff; the kernel's u32 end makes it never match`);
+    if (r.nmsrs > 0 && r.base + r.nmsrs >= 0x1_0000_0000) {
+      notes.push(`ranges[${i}]: base + nmsrs reaches 0x100000000; the kernel's u32 end wraps, so it never matches`);
     }
     if (profile.x2apicExempt && r.nmsrs > 0 && r.base <= 0x8ff && r.base + r.nmsrs > 0x800) {
       notes.push(`ranges[${i}]: covers x2APIC MSRs 0x800-0x8ff, which KVM never filters`);

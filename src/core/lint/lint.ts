@@ -273,7 +273,7 @@ export function lintPolicy(policy: FilterPolicy, profile: KernelProfile, ctx: Li
       out.push(
         finding(
           'unfilterable-access',
-          'filter: denies WRMSR of 0x6e0 IA32_TSC_DEADLINE, but on kvm_intel the VM-exit fastpath writes it before the filter is consulted (x86.c __handle_fastpath_wrmsr(), from 5.8 whenever the VMX preemption timer runs the APIC timer; from source, host model vmx); PVM filters it (measured) (unfilterable-access)',
+          'filter: denies WRMSR of 0x6e0 IA32_TSC_DEADLINE, but on kvm_intel the VM-exit fastpath writes it before the filter is consulted (x86.c __handle_fastpath_wrmsr(), from 5.8 whenever the VMX preemption timer runs the APIC timer; since a 2025 change on every backend whose fastpath calls it; from source, host model vmx); PVM filters it (measured) (unfilterable-access)',
         ),
       );
     }

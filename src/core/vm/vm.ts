@@ -41,8 +41,9 @@ export interface AccessResult {
   /** The bit of that range's bitmap that decided. */
   bit: number | null;
   /**
-   * What decided at the filter stage of a guest access: a range's bit, the default action, or no filter decision at
-   * all (x2APIC exemption, no filter installed, no ranges, the backend's VM-exit fastpath); null for host accesses.
+   * What decided at the filter stage of a guest access: a range's bit, the default action (or, in the allow-list
+   * series, which has none, no range covering it), or no filter decision at all (x2APIC exemption, no filter installed,
+   * no ranges, the backend's VM-exit fastpath); null for host accesses.
    */
   filterBy: FilterBy | null;
   /** KVM's own verdict on an allowed access (null when the filter denied it). */
@@ -50,7 +51,7 @@ export interface AccessResult {
   trace: TraceStep[];
 }
 
-export type FilterBy = 'range' | 'default' | 'x2apic' | 'no-filter' | 'no-ranges' | 'fastpath';
+export type FilterBy = 'range' | 'default' | 'uncovered' | 'x2apic' | 'no-filter' | 'no-ranges' | 'fastpath';
 
 export interface ControlResult {
   errno: Errno | null;
@@ -193,7 +194,9 @@ export class SimulatedVm {
             ? 'no-filter'
             : f.count === 0 && this.profile.countZeroAllowsAll
               ? 'no-ranges'
-              : 'default';
+              : this.profile.hasDefaultAction
+                ? 'default'
+                : 'uncovered';
     let kvm: MsrOutcome | null = null;
     let reason: ExitReason | null = null;
     if ((packed & 1) === 0) {

@@ -40,8 +40,11 @@ function isTyping(target: EventTarget | null): boolean {
  */
 function inNativeUndoField(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  return isTyping(target) && !!el?.closest('[data-native-undo]');
+  if (!el || typeof el.closest !== 'function' || !el.closest('[data-native-undo]')) return false;
+  // a text the browser keeps an undo history of; a radio button or checkbox in the same form has none
+  return el.tagName === 'TEXTAREA' || (el.tagName === 'INPUT' && TEXT_TYPES.has((el as HTMLInputElement).type));
 }
+const TEXT_TYPES = new Set(['text', 'search', 'url', 'email', 'tel', 'number', 'password']);
 
 /** Wires every action's keyboard shortcut to the window (ignored while the command palette or a dialog is open). */
 export function useGlobalShortcuts() {

@@ -276,7 +276,14 @@ export const ACTIONS = {
       const expect = savedRunOf({ ...doc, saved })?.outcomes[saved.length - 1]?.result.decision ?? null;
       st(store).updateDoc((d) => ({ ...d, saved: [...d.saved, { ...access, expect }] }));
       // the new row is at the end of the list, often off screen: say that it is there
-      const verdict = expect === 'eperm' ? 'EPERM' : expect === 'gp' ? '#GP' : (expect ?? 'no decision');
+      const verdict =
+        expect === 'eperm'
+          ? 'EPERM'
+          : expect === 'gp'
+            ? req.host
+              ? 'an ioctl error'
+              : '#GP'
+            : (expect ?? 'no decision');
       st(store).showToast(`Saved as test ${saved.length}, at the end of Saved accesses, expecting ${verdict}`);
     },
   }),

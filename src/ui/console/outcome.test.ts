@@ -38,4 +38,16 @@ describe('the path line names what decided at the filter', () => {
     );
     expect(filterStep(vm(deadline), 'write', 0x6e0)).toBe('denied (ranges[0] bit 0)');
   });
+
+  it('the allow-list series has no default action: an MSR no range covers is denied for that', () => {
+    const v = new SimulatedVm({
+      profile: 'allowlist-v4',
+      vcpu: 'linux64',
+      exits: 7n,
+      ignoreMsrs: false,
+      vmm: { read: { error: false, data: 0n }, write: { error: true } },
+    });
+    v.setFilter({ flags: 0, ranges: [{ flags: 1, base: 0x10, nmsrs: 8, bitmap: Uint8Array.of(0xff) }] });
+    expect(filterStep(v, 'read', 0x100)).toBe('denied (no range covers it: the allow list denies it)');
+  });
 });

@@ -56,6 +56,7 @@ export function outcomeOf(r: AccessResult): Outcome {
 const NOT_A_RANGE: Record<Exclude<AccessResult['filterBy'], null>, string> = {
   range: 'a range',
   default: 'default action',
+  uncovered: 'no range covers it: the allow list denies it',
   x2apic: 'x2APIC MSRs are never filtered',
   'no-filter': 'no filter installed',
   'no-ranges': 'no ranges installed',

@@ -116,14 +116,15 @@ export const RangeRow = memo(function RangeRow({ index, range, error }: Props) {
 });
 
 /**
- * One line under a range: the MSRs it covers and how many its bitmap allows. A range whose end passes 0xffffffff
- * never matches (the kernel's u32 end wraps), and one past the bitmap limit is refused: neither has such a line.
+ * One line under a range: the MSRs it covers and how many its bitmap allows. A range that reaches 0x100000000 never
+ * matches (the kernel's u32 end wraps), and one past the bitmap limit is refused: neither has such a line.
  */
 export function rangeSummary(range: { base: number; nmsrs: number }, allowed: number | null): string {
   const count = `${range.nmsrs} MSR${range.nmsrs === 1 ? '' : 's'}`;
   if (range.nmsrs === 0) return 'No MSRs (nmsrs 0): the kernel skips this range';
-  if (range.base + range.nmsrs > 0x1_0000_0000)
-    return `${count} from ${fmtHex(range.base)}: past 0xffffffff, matches nothing`;
+  if (range.base + range.nmsrs >= 0x1_0000_0000) {
+    return `${count} from ${fmtHex(range.base)}: reaches 0x100000000, so the kernel's u32 end wraps; matches nothing`;
+  }
   const span = `MSRs ${fmtHex(range.base)}–${fmtHex(range.base + range.nmsrs - 1)} (${count})`;
   return allowed === null ? `${span}: more than the bitmap can hold` : `${span}, ${allowed} allowed`;
 }

@@ -56,10 +56,10 @@ export function ComparePanel() {
 
   const result = useMemo(
     () =>
-      setup.b
+      setup.b && compare.mode !== 'hosts'
         ? comparePolicies(getProfile(setup.a.profile), setup.a.policy, getProfile(setup.b.profile), setup.b.policy)
         : null,
-    [setup],
+    [setup, compare.mode],
   );
 
   return (
