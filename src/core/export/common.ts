@@ -1,5 +1,5 @@
 import { KVM_MSR_FILTER_MAX_RANGES } from '../constants';
-import { validatePolicy } from '../filter/validate';
+import { rangeWraps, validatePolicy } from '../filter/validate';
 import { getHostModel, type HostModelId, PROVENANCE_WORD } from '../host/host-models';
 import { hex32 } from '../numbers';
 import { MAX_BITMAP_BYTES_READ } from '../policy/policy-json';
@@ -141,12 +141,11 @@ export function describeRange(r: FilterRange, i: number): string {
   const comment = r.comment ? ` "${commentText(r.comment)}"` : '';
   if (r.nmsrs === 0) return `ranges[${i}]${comment}: ${flags}, base ${hex32(r.base)}, nmsrs 0 (ignored by the kernel)`;
   const last = r.base + r.nmsrs - 1;
-  const span =
-    last >= 0xffff_ffff
-      ? `MSRs ${hex32(r.base)} and up (base + nmsrs wraps past 0xffffffff)`
-      : r.nmsrs === 1
-        ? `MSR ${hex32(r.base)}`
-        : `MSRs ${hex32(r.base)}-${hex32(last)}`;
+  const span = rangeWraps(r)
+    ? `MSRs ${hex32(r.base)} and up (base + nmsrs wraps past 0xffffffff)`
+    : r.nmsrs === 1
+      ? `MSR ${hex32(r.base)}`
+      : `MSRs ${hex32(r.base)}-${hex32(last)}`;
   return `ranges[${i}]${comment}: ${flags}, ${span}, nmsrs 0x${r.nmsrs.toString(16)}`;
 }
 

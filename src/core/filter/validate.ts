@@ -31,6 +31,11 @@ function rangeEnd(r: FilterRange): number {
   return (r.base + r.nmsrs) >>> 0;
 }
 
+/** A range that reaches 0x100000000: the kernel's u32 end wraps (to or past 0), so it never matches. */
+export function rangeWraps(r: { base: number; nmsrs: number }): boolean {
+  return r.nmsrs > 0 && (r.base + r.nmsrs) >>> 0 <= r.base;
+}
+
 function filterRule(rule: FilterRuleId, policy: FilterPolicy): ValidationError | null {
   switch (rule) {
     case 'filter-flags-valid':
@@ -143,7 +148,7 @@ function notesFor(policy: FilterPolicy, profile: KernelProfile): string[] {
   const notes: string[] = [];
   policy.ranges.forEach((r, i) => {
     if (r.nmsrs === 0 && profile.rangeRules.includes('skip-empty')) notes.push(`ranges[${i}]: nmsrs is 0, ignored`);
-    if (r.nmsrs > 0 && r.base + r.nmsrs >= 0x1_0000_0000) {
+    if (rangeWraps(r)) {
       notes.push(`ranges[${i}]: base + nmsrs reaches 0x100000000; the kernel's u32 end wraps, so it never matches`);
     }
     if (profile.x2apicExempt && r.nmsrs > 0 && r.base <= 0x8ff && r.base + r.nmsrs > 0x800) {

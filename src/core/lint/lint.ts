@@ -8,7 +8,7 @@ import {
   X2APIC_LAST,
 } from '../constants';
 import { comparePolicies, effectiveView } from '../effective/policy-effects';
-import { validatePolicy } from '../filter/validate';
+import { rangeWraps, validatePolicy } from '../filter/validate';
 import { PASSTHROUGH_MSRS } from '../learn/passthrough';
 import { hex32 } from '../numbers';
 import { type MsrInterval, normalizeIntervals, removeSpan } from '../pack/intervals';
@@ -117,7 +117,7 @@ export function shadowedRanges(
     const r = policy.ranges[i];
     // the kernel's end is a u32: a range that reaches 0x100000000 wraps and matches nothing
     const end = (r.base + r.nmsrs) >>> 0;
-    const wraps = end <= r.base;
+    const wraps = rangeWraps(r);
     const span: MsrInterval = [r.base, wraps ? r.base : end];
     const shadowedTypes: AccessType[] = [];
     let x2apic = false;

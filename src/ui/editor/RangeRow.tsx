@@ -1,5 +1,12 @@
 import { memo, useMemo } from 'react';
-import { type FilterRange, hexShort, KVM_MSR_FILTER_READ, KVM_MSR_FILTER_WRITE, msrName } from '../../core/index';
+import {
+  type FilterRange,
+  hexShort,
+  KVM_MSR_FILTER_READ,
+  KVM_MSR_FILTER_WRITE,
+  msrName,
+  rangeWraps,
+} from '../../core/index';
 import { ActionButton } from '../actions/ActionButton';
 import { usePerform } from '../actions/hooks';
 import { parseMsrText, parseU32Text } from '../state/parse';
@@ -122,7 +129,7 @@ export const RangeRow = memo(function RangeRow({ index, range, error }: Props) {
 export function rangeSummary(range: { base: number; nmsrs: number }, allowed: number | null): string {
   const count = `${range.nmsrs} MSR${range.nmsrs === 1 ? '' : 's'}`;
   if (range.nmsrs === 0) return 'No MSRs (nmsrs 0): the kernel skips this range';
-  if (range.base + range.nmsrs >= 0x1_0000_0000) {
+  if (rangeWraps(range)) {
     return `${count} from ${fmtHex(range.base)}: reaches 0x100000000, so the kernel's u32 end wraps; matches nothing`;
   }
   const span = `MSRs ${fmtHex(range.base)}–${fmtHex(range.base + range.nmsrs - 1)} (${count})`;
